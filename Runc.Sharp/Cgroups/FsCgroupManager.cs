@@ -1,0 +1,92 @@
+using System.Globalization;
+
+namespace Runc.Sharp.Cgroups;
+
+/// <summary>
+/// The cgroupfs driver for legacy, hybrid and unified hosts: a directory per v1
+/// controller and, where cgroup2 is mounted, one in the unified hierarchy.
+/// </summary>
+public sealed class FsCgroupManager : ICgroupManager
+{
+    private readonly Dictionary<string, string> _paths;
+
+    public FsCgroupManager(IReadOnlyDictionary<string, string> paths) => _paths = new(paths);
+
+    public IReadOnlyDictionary<string, string> Paths => _paths;
+
+    private string? V1(string controller) => _paths.GetValueOrDefault(controller);
+    private string? Unified => _paths.GetValueOrDefault("");
+
+    public IReadOnlyList<string> Create()
+    {
+        var existed = new List<string>();
+        foreach (var dir in _paths.Values.Distinct())
+        {
+            if (Directory.Exists(dir))
+                existed.Add(dir);
+            else
+                CgroupFiles.CreateDirectory(dir);
+        }
+        if (V1("cpuset") is { } cpuset)
+            CgroupFiles.InheritCpuset(cpuset);
+        return existed;
+    }
+
+    public void Apply(int pid)
+    {
+        var text = pid.ToString(CultureInfo.InvariantCulture);
+        foreach (var dir in _paths.Values.Distinct())
+            CgroupFiles.Write(dir, "cgroup.procs", text);
+    }
+
+    public void Freeze() => SetFrozen(true);
+    public void Thaw() => SetFrozen(false);
+
+    private void SetFrozen(bool frozen)
+    {
+        if (V1("freezer") is { } freezer)
+        {
+            var want = frozen ? "FROZEN" : "THAWED";
+            for (int attempt = 0; ; attempt++)
+            {
+                CgroupFiles.Write(freezer, "freezer.state", want);
+                if (CgroupFiles.Read(freezer, "freezer.state").Trim() == want)
+                    return;
+                if (attempt > 1000)
+                    throw new RuncsException($"freezer {freezer}: did not reach {want}");
+                Thread.Sleep(1);
+            }
+        }
+        if (Unified is { } unified && File.Exists(Path.Combine(unified, "cgroup.freeze")))
+        {
+            CgroupFiles.Write(unified, "cgroup.freeze", frozen ? "1" : "0");
+            CgroupFiles.WaitForEvent(unified, "frozen", frozen ? "1" : "0", TimeSpan.FromSeconds(10));
+            return;
+        }
+        throw new RuncsException("pause/resume needs the freezer controller, which this host does not mount");
+    }
+
+    public bool IsFrozen()
+    {
+        if (V1("freezer") is { } freezer)
+            return CgroupFiles.TryRead(freezer, "freezer.state")?.Trim() is "FROZEN" or "FREEZING";
+        if (Unified is { } unified)
+            return CgroupFiles.TryRead(unified, "cgroup.freeze")?.Trim() == "1";
+        return false;
+    }
+
+    public IReadOnlyList<int> Pids()
+    {
+        var dir = V1("pids") ?? V1("freezer") ?? V1("memory") ?? Unified ?? _paths.Values.FirstOrDefault();
+        return dir is null ? [] : CgroupFiles.ReadPids(dir);
+    }
+
+    public void Destroy(IReadOnlyCollection<string> keep)
+    {
+        foreach (var dir in _paths.Values.Distinct())
+        {
+            if (!keep.Contains(dir))
+                CgroupFiles.RemoveTree(dir);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace Runc.Sharp.Cgroups;
+
+/// <summary>One container's cgroups, whatever the host's hierarchy looks like.</summary>
+public interface ICgroupManager
+{
+    /// <summary>Hierarchy key ("" for cgroup2) → directory.</summary>
+    IReadOnlyDictionary<string, string> Paths { get; }
+
+    /// <summary>Creates every directory; returns those that already existed.</summary>
+    IReadOnlyList<string> Create();
+
+    /// <summary>Moves a process into every hierarchy.</summary>
+    void Apply(int pid);
+
+    void Freeze();
+    void Thaw();
+    bool IsFrozen();
+
+    /// <summary>Host pids of every process in the container's cgroup.</summary>
+    IReadOnlyList<int> Pids();
+
+    /// <summary>Removes the directories runcs created, never a pre-existing one.</summary>
+    void Destroy(IReadOnlyCollection<string> keep);
+}

@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using Runc.Sharp.Cli.Commands;
+
+namespace Runc.Sharp.Cli;
+
+/// <summary>
+/// runc's command line. The one place that turns errors into output and exit codes:
+/// a <see cref="RuncsException"/> becomes one "runcs: …" line on stderr (and in --log).
+/// </summary>
+public static class CliApp
+{
+    public const string Usage = "Open Container Initiative runtime written in C#, a drop-in replacement for runc";
+
+    public static int Run(string[] argv)
+    {
+        var globals = new GlobalOptions();
+        var commands = CommandTable.All();
+        var root = BuildRoot(globals, commands);
+        ArgvNormalizer.Result normalized;
+        try
+        {
+            normalized = ArgvNormalizer.Normalize(argv, [.. globals.All], commands);
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"runcs: {e.Message}");
+            return 1;
+        }
+        if (normalized.VersionRequested)
+        {
+            Console.Out.Write(VersionText.Text);
+            return 0;
+        }
+        var config = new ParserConfiguration { EnablePosixBundling = false, ResponseFileTokenReplacer = null };
+        var parse = root.Parse(normalized.Args, config);
+        if (parse.Errors.Count > 0)
+        {
+            Console.Error.WriteLine($"runcs: {parse.Errors[0].Message}");
+            return 1;
+        }
+        if (parse.Action is HelpAction || normalized.Command is null)
+            return ShowHelp(parse);
+
+        var def = normalized.Command;
+        var args = parse.GetValue(def.Positionals) ?? [];
+        if (args.Length < def.MinArgs || args.Length > def.MaxArgs)
+        {
+            Console.Out.WriteLine("Incorrect Usage.");
+            Console.Out.WriteLine();
+            ShowHelp(root.Parse([def.Name, "--help"], config));
+            Console.Error.WriteLine($"runcs: {def.ArgumentCountProblem(args.Length)}");
+            return 1;
+        }
+        GlobalContext global;
+        try
+        {
+            global = globals.Resolve(parse);
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"runcs: {e.Message}");
+            return 1;
+        }
+        try
+        {
+            return def.Run(new Invocation(parse, global, args));
+        }
+        catch (RuncsException e)
+        {
+            global.Log.Error(ErrorPrefix.For(def.Name, e));
+            return def.Name == "exec" ? 255 : 1;
+        }
+    }
+
+    private static int ShowHelp(ParseResult parse)
+    {
+        new HelpAction().Invoke(parse);
+        return 0;
+    }
+
+    private static RootCommand BuildRoot(GlobalOptions globals, IReadOnlyList<CommandDef> commands)
+    {
+        var root = new RootCommand(Usage);
+        foreach (var option in root.Options.Where(o => o is VersionOption).ToList())
+            root.Options.Remove(option);
+        root.Directives.Clear();
+        foreach (var option in globals.All)
+            root.Add(option);
+        foreach (var command in commands)
+            root.Add(command.Command);
+        return root;
+    }
+}
+
+/// <summary>runc prefixes errors of the commands containerd reports: "create failed: …".</summary>
+public static class ErrorPrefix
+{
+    public static string For(string command, RuncsException e) => command switch
+    {
+        "create" or "run" or "start" or "exec" or "restore" when e is not (UsageException or Lifecycle.ContainerNotFound)
+            => $"{command} failed: {e.Message}",
+        _ => e.Message,
+    };
+}

@@ -1,0 +1,36 @@
+using System.Text.Json;
+using Runc.Sharp.Spec;
+
+namespace Runc.Sharp.Cli.Commands;
+
+public static class FeaturesCommand
+{
+    public static CommandDef Define() =>
+        new("features", "show the enabled features", "", 0, 0, [], _ =>
+        {
+            Console.Out.WriteLine(JsonSerializer.Serialize(Report(), FeaturesJson.Default.Features));
+            return 0;
+        });
+
+    /// <summary>Only what runcs really does; keep in step with the launch, cgroups and security code.</summary>
+    public static Features Report() => new(
+        OciVersionMin: "1.0.0",
+        OciVersionMax: DefaultSpec.OciVersion,
+        Hooks: HookPhases.Names,
+        MountOptions: MountOptions.KnownNames.Where(n => n is not ("idmap" or "ridmap" or "tmpcopyup")).ToList(),
+        Linux: new LinuxFeatures(
+            Namespaces: Known.NamespaceTypes,
+            Capabilities: Known.Capabilities,
+            Cgroup: new CgroupFeatures(V1: true, V2: true, Systemd: false, SystemdUser: false, Rdma: false),
+            Seccomp: new SeccompFeatures(Enabled: false),
+            Apparmor: new EnabledFeature(false),
+            Selinux: new EnabledFeature(false),
+            IntelRdt: new EnabledFeature(false),
+            MountExtensions: new MountExtensions(new EnabledFeature(false)),
+            NetDevices: new EnabledFeature(false)),
+        Annotations: new Dictionary<string, string>
+        {
+            ["org.opencontainers.runcs.version"] = VersionText.Version,
+            ["org.opencontainers.runcs.commit"] = VersionText.Commit,
+        });
+}

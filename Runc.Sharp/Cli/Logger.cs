@@ -1,0 +1,66 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Runc.Sharp.Cli;
+
+/// <summary>
+/// runc's log lines: to the --log file when one is given (text or JSON), and every
+/// error also as one line on stderr.
+/// </summary>
+public sealed class Logger(string? file, bool json, bool debug)
+{
+    public void Error(string message)
+    {
+        Console.Error.WriteLine($"runcs: {message}");
+        Write("error", message);
+    }
+
+    public void Warn(string message)
+    {
+        Console.Error.WriteLine($"runcs: warning: {message}");
+        Write("warning", message);
+    }
+
+    public void Debug(string message)
+    {
+        if (debug)
+            Write("debug", message);
+    }
+
+    private void Write(string level, string message)
+    {
+        if (string.IsNullOrEmpty(file))
+            return;
+        var line = Format(level, message, DateTimeOffset.Now, json);
+        try
+        {
+            using var fs = new FileStream(file, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 1, FileOptions.WriteThrough);
+            fs.Write(Encoding.UTF8.GetBytes(line + "\n"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"runcs: cannot write log {file}: {e.Message}");
+        }
+    }
+
+    public static string Format(string level, string message, DateTimeOffset time, bool json)
+    {
+        var stamp = time.ToString("yyyy-MM-dd'T'HH:mm:ssK", System.Globalization.CultureInfo.InvariantCulture);
+        if (!json)
+            return $"time=\"{stamp}\" level={level} msg={Quote(message)}";
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteString("level", level);
+            w.WriteString("msg", message);
+            w.WriteString("time", stamp);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    private static string Quote(string s) =>
+        "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+}

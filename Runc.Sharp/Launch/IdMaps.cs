@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Text;
+using Runc.Sharp.Spec;
+
+namespace Runc.Sharp.Launch;
+
+/// <summary>Writes a new user namespace's uid_map and gid_map from the parent.</summary>
+public static class IdMaps
+{
+    public static void Write(int pid, Spec.Linux linux, bool denySetgroups)
+    {
+        var p = pid.ToString(CultureInfo.InvariantCulture);
+        WriteMap($"/proc/{p}/uid_map", linux.UidMappings, "linux.uidMappings");
+        if (denySetgroups)
+            WriteFile($"/proc/{p}/setgroups", "deny", "setgroups");
+        WriteMap($"/proc/{p}/gid_map", linux.GidMappings, "linux.gidMappings");
+    }
+
+    private static void WriteMap(string path, IReadOnlyList<IdMapping>? maps, string what)
+    {
+        var sb = new StringBuilder();
+        foreach (var m in maps ?? [])
+            sb.Append(CultureInfo.InvariantCulture, $"{m.ContainerID} {m.HostID} {m.Size}\n");
+        WriteFile(path, sb.ToString(), what);
+    }
+
+    private static void WriteFile(string path, string text, string what)
+    {
+        try
+        {
+            File.WriteAllText(path, text);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RuncsException($"write {path} ({what}): {e.Message}");
+        }
+    }
+
+    /// <summary>The host id that container id 0 maps to (for chowning exec.fifo), or the id itself.</summary>
+    public static uint HostIdOfRoot(IReadOnlyList<IdMapping>? maps, uint fallback)
+    {
+        foreach (var m in maps ?? [])
+        {
+            if (m.ContainerID == 0 && m.Size > 0)
+                return m.HostID;
+        }
+        return fallback;
+    }
+}

@@ -1,0 +1,101 @@
+using Runc.Sharp.Linux;
+using Runc.Sharp.Linux.Native;
+
+namespace Runc.Sharp.Launch.Init;
+
+/// <summary>The user's program, found on the container's PATH, with its final environment; then execve.</summary>
+public sealed unsafe class Executable
+{
+    private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    public string Path { get; }
+    public IReadOnlyList<string> Args { get; }
+    public IReadOnlyList<string> Env { get; }
+
+    private Executable(string path, IReadOnlyList<string> args, IReadOnlyList<string> env)
+    {
+        Path = path;
+        Args = args;
+        Env = env;
+    }
+
+    public static Executable Resolve(Spec.Process p, IReadOnlyList<string> extraEnv)
+    {
+        var args = p.Args ?? [];
+        if (args.Count == 0)
+            throw new RuncsException("process.args: must not be empty");
+        var env = (p.Env ?? []).Concat(extraEnv).ToList();
+        if (!env.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)))
+            env.Add("HOME=" + HomeOf(p.User.Uid));
+        var name = args[0];
+        if (name.Contains('/'))
+            return new Executable(name, args, env);
+        var pathVar = env.LastOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?[5..] ?? DefaultPath;
+        foreach (var dir in pathVar.Split(':'))
+        {
+            var candidate = System.IO.Path.Combine(dir.Length == 0 ? "." : dir, name);
+            if (IsExecutableFile(candidate))
+                return new Executable(candidate, args, env);
+        }
+        throw new RuncsException($"exec: \"{name}\": executable file not found in $PATH");
+    }
+
+    private static bool IsExecutableFile(string path)
+    {
+        fixed (byte* p = SysCall.Utf8(path))
+        {
+            Stat st;
+            const int X_OK = 1;
+            return Libc.fstatat(-100, path, &st, 0) == 0
+                && (st.Mode & 0xF000) == 0x8000
+                && Libc.syscall(21 /* access */, (long)p, X_OK, 0, 0, 0, 0) == 0;
+        }
+    }
+
+    private static string HomeOf(uint uid)
+    {
+        if (File.Exists("/etc/passwd"))
+        {
+            var text = uid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var line in File.ReadLines("/etc/passwd"))
+            {
+                var f = line.Split(':');
+                if (f.Length > 5 && f[2] == text && f[5].Length > 0)
+                    return f[5];
+            }
+        }
+        return "/";
+    }
+
+    /// <summary>execve on this thread; returns only by throwing.</summary>
+    public void Exec()
+    {
+        var argv = new nint[Args.Count + 1];
+        var envp = new nint[Env.Count + 1];
+        var handles = new List<System.Runtime.InteropServices.GCHandle>();
+        try
+        {
+            nint Pin(string s)
+            {
+                var bytes = SysCall.Utf8(s);
+                var h = System.Runtime.InteropServices.GCHandle.Alloc(bytes, System.Runtime.InteropServices.GCHandleType.Pinned);
+                handles.Add(h);
+                return h.AddrOfPinnedObject();
+            }
+            for (int i = 0; i < Args.Count; i++)
+                argv[i] = Pin(Args[i]);
+            for (int i = 0; i < Env.Count; i++)
+                envp[i] = Pin(Env[i]);
+            var path = Pin(Path);
+            fixed (nint* a = argv, e = envp)
+                Libc.syscall(Sys.execve, path, (long)a, (long)e, 0, 0, 0);
+            int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            throw new RuncsException($"exec {Path} (process.args[0]): {SyscallException.Describe(errno)}");
+        }
+        finally
+        {
+            foreach (var h in handles)
+                h.Free();
+        }
+    }
+}

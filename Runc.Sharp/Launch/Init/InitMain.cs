@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Text.Json;
+using Runc.Sharp.Linux;
+
+namespace Runc.Sharp.Launch.Init;
+
+/// <summary>
+/// The init stage: `runcs init &lt;channel-fd&gt;`, exec'd from the sealed image inside the
+/// new namespaces. It receives its config, builds the container and becomes the
+/// user's process. Every failure goes back to the parent as one Error message.
+/// </summary>
+public static class InitMain
+{
+    public static int Run(string[] args)
+    {
+        if (args.Length != 2 || !int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out var fd))
+        {
+            Console.Error.WriteLine("runcs: init is internal to runcs and cannot be run by hand");
+            return 1;
+        }
+        using var channel = new InitChannel(new FileDescriptor(fd));
+        try
+        {
+            var first = channel.Receive();
+            if (first is not { Type: MessageType.Config } msg)
+                throw new RuncsException("init: expected the configuration from the parent");
+            var config = JsonSerializer.Deserialize(msg.Payload, LaunchJson.Default.InitConfig)
+                ?? throw new RuncsException("init: empty configuration");
+            InitSequence.Run(config, channel);
+            return 0;
+        }
+        catch (RuncsException e)
+        {
+            channel.Send(MessageType.Error, e.Message);
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using Runc.Sharp.Linux;
+using Runc.Sharp.Linux.Mounts;
+using Runc.Sharp.Linux.Native;
+using Runc.Sharp.Linux.Process;
+using Runc.Sharp.Spec;
+
+namespace Runc.Sharp.Launch.Init;
+
+/// <summary>The init stage's steps, in runc's order.</summary>
+public static class InitSequence
+{
+    public static void Run(InitConfig c, InitChannel channel)
+    {
+        var spec = c.Spec;
+        var process = spec.Process ?? throw new RuncsException("process: must be set");
+        Libc.umask(0);
+        // A handle on this process's fd table that stays valid after pivot_root,
+        // whatever the container mounts at /proc.
+        using var procSelfFd = FileDescriptor.Open("/proc/self/fd", O.PATH | O.DIRECTORY);
+
+        RootfsSetup.Prepare(c, channel);
+        RootfsSetup.SwitchRoot(c);
+
+        if (process.Terminal)
+            ConsoleSetup.Attach(c, process);
+        RootfsSetup.Finalize(spec);
+        if (!string.IsNullOrEmpty(spec.Hostname) && Libc.sethostname(spec.Hostname, (nuint)System.Text.Encoding.UTF8.GetByteCount(spec.Hostname)) != 0)
+            throw SyscallException.FromLast("sethostname", $"\"{spec.Hostname}\" (hostname)");
+        if (!string.IsNullOrEmpty(spec.Domainname) && Libc.setdomainname(spec.Domainname, (nuint)System.Text.Encoding.UTF8.GetByteCount(spec.Domainname)) != 0)
+            throw SyscallException.FromLast("setdomainname", $"\"{spec.Domainname}\" (domainname)");
+        Sysctls.Apply(spec.Linux?.Sysctl);
+        RootfsSetup.ProtectPaths(spec);
+
+        ProcessSetup.ApplyAttributes(c, process);
+        var fifo = new FifoGate(procSelfFd, c.FifoFd);
+        ProcessSetup.SwitchUser(c, process);
+        var exec = Executable.Resolve(process, c.ExtraEnv);
+
+        channel.Send(MessageType.Ready);
+        fifo.Wait();
+        for (int i = 0; i < HookPhases.Of(spec.Hooks, HookPhases.StartContainer).Count; i++)
+            HookProcess.Run(HookPhases.Of(spec.Hooks, HookPhases.StartContainer)[i], HookPhases.StartContainer, i, c.HookState);
+
+        SysCall.CloexecFrom(3);
+        for (int fd = 3; fd < 3 + c.ExtraFds; fd++)
+            SysCall.SetCloexec(fd, false);
+        if (process.NoNewPrivileges)
+            CapabilityControl.SetNoNewPrivs();
+        if (spec.Linux?.Seccomp is not null)
+            throw new RuncsException("linux.seccomp: seccomp filters are not supported by runcs yet");
+        if (process.ExecCPUAffinity?.Final is { Length: > 0 } final)
+            ProcessAttributes.SetAffinity(final, "process.execCPUAffinity.final");
+        exec.Exec();
+    }
+}

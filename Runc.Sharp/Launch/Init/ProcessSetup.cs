@@ -1,0 +1,50 @@
+using Runc.Sharp.Linux.Native;
+using Runc.Sharp.Linux.Process;
+
+namespace Runc.Sharp.Launch.Init;
+
+/// <summary>process.*: the attributes set while still root, then the switch to the container user.</summary>
+public static class ProcessSetup
+{
+    public static void ApplyAttributes(InitConfig c, Spec.Process p)
+    {
+        ProcessAttributes.SetRlimits(p.Rlimits);
+        if (p.OomScoreAdj is { } adj)
+            ProcessAttributes.SetOomScoreAdj(adj);
+        if (c.Spec.Linux?.Personality is { } persona)
+            ProcessAttributes.SetPersonality(persona);
+        if (p.IoPriority is { } io)
+            ProcessAttributes.SetIoPriority(io);
+        if (p.Scheduler is { } sched)
+            ProcessAttributes.SetScheduler(sched);
+        if (p.ExecCPUAffinity?.Initial is { Length: > 0 } initial)
+            ProcessAttributes.SetAffinity(initial, "process.execCPUAffinity.initial");
+        if (!c.NoNewKeyring)
+            ProcessAttributes.JoinSessionKeyring("_ses." + c.Id);
+    }
+
+    /// <summary>
+    /// runc's finalizeNamespace order: drop the bounding set, keep capabilities across
+    /// the uid change, switch uid/gid/groups, then set the remaining capability sets. All
+    /// on this thread, which is the one that calls execve.
+    /// </summary>
+    public static void SwitchUser(InitConfig c, Spec.Process p)
+    {
+        var caps = p.Capabilities is null ? null : CapabilitySets.From(p.Capabilities);
+        if (caps is not null)
+            CapabilityControl.DropBounding(caps.Bounding);
+        CapabilityControl.SetKeepCaps(true);
+        bool groupsAllowed = !c.NewUserNamespace || File.ReadAllText("/proc/self/setgroups").Trim() == "allow";
+        Credentials.Apply(p.User.Uid, p.User.Gid, p.User.AdditionalGids ?? [], groupsAllowed);
+        CapabilityControl.SetKeepCaps(false);
+        if (caps is not null)
+        {
+            CapabilityControl.Set(caps.Effective, caps.Permitted, caps.Inheritable);
+            CapabilityControl.RaiseAmbient(caps.Ambient);
+        }
+        Libc.umask(p.User.Umask ?? 0x12 /* 0022 */);
+        var cwd = string.IsNullOrEmpty(p.Cwd) ? "/" : p.Cwd;
+        if (Libc.chdir(cwd) != 0)
+            throw Linux.SyscallException.FromLast("chdir", $"{cwd} (process.cwd)");
+    }
+}

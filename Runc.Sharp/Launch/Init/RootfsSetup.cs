@@ -1,0 +1,88 @@
+using Runc.Sharp.Linux;
+using Runc.Sharp.Linux.Mounts;
+using Runc.Sharp.Linux.Process;
+using Runc.Sharp.Spec;
+
+namespace Runc.Sharp.Launch.Init;
+
+/// <summary>Builds the container's filesystem view: mounts, /dev, hooks before the root switch, then the switch.</summary>
+public static class RootfsSetup
+{
+    public static void Prepare(InitConfig c, InitChannel channel)
+    {
+        var spec = c.Spec;
+        // Nothing mounted from here on may propagate back to the host.
+        var propagation = PropagationFlag(spec.Linux?.RootfsPropagation) ?? (MountFlags.Slave | MountFlags.Rec);
+        SysCall.Mount(null, "/", null, (ulong)propagation, null, "propagation of / (linux.rootfsPropagation)");
+        SysCall.Mount(c.Rootfs, c.Rootfs, null, (ulong)(MountFlags.Bind | MountFlags.Rec), null, $"bind rootfs {c.Rootfs} (root.path)");
+
+        using (var root = new RootDir(c.Rootfs))
+        {
+            var ctx = new MountContext(c.Bundle, c.NewUserNamespace, c.PrivateCgroupNamespace, c.CgroupSources);
+            var mounts = spec.Mounts ?? [];
+            for (int i = 0; i < mounts.Count; i++)
+                MountApplier.Apply(root, mounts[i], $"mounts[{i}]", ctx);
+            bool devFromHost = mounts.Any(m => m.Destination?.TrimEnd('/') == "/dev" && MountOptions.Parse(m).IsBind);
+            if (!devFromHost)
+            {
+                foreach (var (device, what) in DeviceNodes.Plan(spec.Linux?.Devices))
+                    DeviceNodes.Create(root, device, what, bindFromHost: c.NewUserNamespace);
+                DeviceNodes.CreateSymlinks(root);
+            }
+        }
+
+        if (HookPhases.Of(spec.Hooks, HookPhases.Prestart).Count + HookPhases.Of(spec.Hooks, HookPhases.CreateRuntime).Count > 0)
+        {
+            channel.Send(MessageType.RunHooks);
+            var reply = channel.Receive();
+            if (reply is not { Type: MessageType.HooksDone })
+                throw new RuncsException(reply is { Type: MessageType.Error } e ? e.Text : "parent went away while running hooks");
+        }
+        var createContainer = HookPhases.Of(spec.Hooks, HookPhases.CreateContainer);
+        for (int i = 0; i < createContainer.Count; i++)
+            HookProcess.Run(createContainer[i], HookPhases.CreateContainer, i, c.HookState);
+
+        // rootfsPropagation of shared needs the rootfs mount itself shared as well.
+        if (propagation.HasFlag(MountFlags.Shared))
+            SysCall.Mount(null, c.Rootfs, null, (ulong)MountFlags.Shared, null, "rootfs propagation");
+    }
+
+    public static void SwitchRoot(InitConfig c)
+    {
+        if (c.NoPivot)
+            RootSwitch.MoveAndChroot(c.Rootfs);
+        else
+            RootSwitch.PivotRoot(c.Rootfs);
+    }
+
+    /// <summary>After the console is attached: root.readonly.</summary>
+    public static void Finalize(RuntimeSpec spec)
+    {
+        if (spec.Root?.Readonly == true)
+            MountApplier.Remount("/", MountFlags.ReadOnly, "/ (root.readonly)");
+    }
+
+    public static void ProtectPaths(RuntimeSpec spec)
+    {
+        using var root = new RootDir("/");
+        var ro = spec.Linux?.ReadonlyPaths ?? [];
+        for (int i = 0; i < ro.Count; i++)
+            PathProtection.MakeReadonly(root, ro[i], $"linux.readonlyPaths[{i}]");
+        var masked = spec.Linux?.MaskedPaths ?? [];
+        for (int i = 0; i < masked.Count; i++)
+            PathProtection.Mask(root, masked[i], $"linux.maskedPaths[{i}]");
+    }
+
+    private static MountFlags? PropagationFlag(string? value) => value switch
+    {
+        "private" => MountFlags.Private,
+        "rprivate" => MountFlags.Private | MountFlags.Rec,
+        "slave" => MountFlags.Slave,
+        "rslave" => MountFlags.Slave | MountFlags.Rec,
+        "shared" => MountFlags.Shared,
+        "rshared" => MountFlags.Shared | MountFlags.Rec,
+        "unbindable" => MountFlags.Unbindable,
+        "runbindable" => MountFlags.Unbindable | MountFlags.Rec,
+        _ => null,
+    };
+}

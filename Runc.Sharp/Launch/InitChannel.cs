@@ -1,0 +1,77 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using Runc.Sharp.Linux;
+using Runc.Sharp.Linux.Native;
+
+namespace Runc.Sharp.Launch;
+
+/// <summary>The typed messages the parent and the init stage exchange.</summary>
+public enum MessageType : byte
+{
+    /// <summary>Parent → init: the <see cref="InitConfig"/> as JSON.</summary>
+    Config = 1,
+    /// <summary>Init → parent: mounts are done; run prestart and createRuntime hooks now.</summary>
+    RunHooks = 2,
+    /// <summary>Parent → init: those hooks succeeded.</summary>
+    HooksDone = 3,
+    /// <summary>Init → parent: setup finished; init now waits on exec.fifo.</summary>
+    Ready = 4,
+    /// <summary>Either way: a failure, as one line of text. The sender then gives up.</summary>
+    Error = 5,
+    /// <summary>The raw clone child → parent: a step failed before exec (payload: step byte, errno int).</summary>
+    ChildFailed = 0xFE,
+}
+
+public readonly record struct Message(MessageType Type, byte[] Payload)
+{
+    public string Text => Encoding.UTF8.GetString(Payload);
+}
+
+/// <summary>One end of the SOCK_SEQPACKET pair: each send is exactly one message.</summary>
+public sealed unsafe class InitChannel(FileDescriptor fd) : IDisposable
+{
+    private const int MaxMessage = 1 << 20;
+
+    public FileDescriptor Fd { get; } = fd;
+
+    public void Send(MessageType type, ReadOnlySpan<byte> payload)
+    {
+        var buf = new byte[payload.Length + 1];
+        buf[0] = (byte)type;
+        payload.CopyTo(buf.AsSpan(1));
+        fixed (byte* p = buf)
+        {
+            while (Libc.write(Fd.Value, p, buf.Length) < 0)
+            {
+                if (Marshal.GetLastPInvokeError() != Errno.EINTR)
+                    throw SyscallException.FromLast("write", "init channel");
+            }
+        }
+    }
+
+    public void Send(MessageType type, string text = "") => Send(type, Encoding.UTF8.GetBytes(text));
+
+    /// <summary>The next message, or null when the other side closed (or died).</summary>
+    public Message? Receive()
+    {
+        var buf = new byte[MaxMessage];
+        fixed (byte* p = buf)
+        {
+            nint n;
+            while ((n = Libc.read(Fd.Value, p, buf.Length)) < 0)
+            {
+                if (Marshal.GetLastPInvokeError() != Errno.EINTR)
+                    throw SyscallException.FromLast("read", "init channel");
+            }
+            if (n == 0)
+                return null;
+            return new Message((MessageType)buf[0], buf.AsSpan(1, (int)n - 1).ToArray());
+        }
+    }
+
+    public void SendJson<T>(MessageType type, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) =>
+        Send(type, JsonSerializer.SerializeToUtf8Bytes(value, info));
+
+    public void Dispose() => Fd.Dispose();
+}

@@ -1,0 +1,194 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+using Runc.Sharp.Linux;
+using Runc.Sharp.Linux.Native;
+
+namespace Runc.Sharp.Launch;
+
+/// <summary>How to start the init stage: new namespaces for clone3, namespaces to join, and what to exec.</summary>
+public sealed record SpawnRequest(
+    ulong CloneFlags,
+    IReadOnlyList<int> JoinNamespaceFds,
+    ulong UnshareAfterRelease,
+    int ChildChannelFd,
+    int ImageFd,
+    IReadOnlyList<string> Argv);
+
+/// <summary>
+/// Starts the init stage with a raw clone3. The child branch runs only raw system
+/// calls on memory prepared before the clone (like a post-fork child in C): it waits
+/// for the parent's release byte, joins namespaces, then execs the sealed runcs image.
+/// Nothing managed may allocate there: only the cloning thread exists in the child.
+/// </summary>
+public static unsafe partial class Spawner
+{
+    [StructLayout(LayoutKind.Sequential)]
+    private struct CloneArgs
+    {
+        public ulong Flags, PidFd, ChildTid, ParentTid, ExitSignal, Stack, StackSize, Tls, SetTid, SetTidSize, Cgroup;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct ChildArgs
+    {
+        public int SyncFd;
+        public int ChannelFd;
+        public int ImageFd;
+        public int NsCount;
+        public int* NsFds;
+        public long Unshare;
+        public byte* Empty;
+        public byte** Argv;
+        public byte** Envp;
+        public byte* FailMessage;
+    }
+
+    [LibraryImport("libc", EntryPoint = "__errno_location")]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvSuppressGCTransition)])]
+    private static partial int* ErrnoLocation();
+
+    private const long SysExitGroup = 231;
+
+    /// <summary>A cloned child waiting for <see cref="Release"/>.</summary>
+    public sealed class Child : IDisposable
+    {
+        private FileDescriptor? _syncWrite;
+        private readonly nint _block;
+
+        public int Pid { get; }
+
+        internal Child(int pid, FileDescriptor syncWrite, nint block)
+        {
+            Pid = pid;
+            _syncWrite = syncWrite;
+            _block = block;
+        }
+
+        /// <summary>Lets the child go on to join namespaces and exec the init stage.</summary>
+        public void Release()
+        {
+            byte go = 1;
+            if (_syncWrite is null)
+                return;
+            if (Libc.write(_syncWrite.Value, &go, 1) != 1)
+                throw SyscallException.FromLast("write", "release of init");
+            _syncWrite.Dispose();
+            _syncWrite = null;
+        }
+
+        public void Dispose()
+        {
+            _syncWrite?.Dispose();
+            NativeMemory.Free((void*)_block);
+        }
+    }
+
+    public static Child Spawn(SpawnRequest request)
+    {
+        int* pipe = stackalloc int[2];
+        if (Libc.pipe2(pipe, O.CLOEXEC) != 0)
+            throw SyscallException.FromLast("pipe2", "init sync pipe");
+        using var syncRead = new FileDescriptor(pipe[0]);
+        var syncWrite = new FileDescriptor(pipe[1]);
+
+        var block = Prepare(request, pipe[0]);
+        var a = (ChildArgs*)block;
+        var clone = new CloneArgs { Flags = request.CloneFlags, ExitSignal = (ulong)Sig.CHLD };
+        long pid = Libc.syscall_nogc(Sys.clone3, (long)&clone, sizeof(CloneArgs), 0, 0, 0, 0);
+        if (pid == 0)
+            ChildMain(a);
+        if (pid < 0)
+        {
+            int errno = *ErrnoLocation();
+            syncWrite.Dispose();
+            NativeMemory.Free((void*)block);
+            throw new SyscallException("clone3", "init", errno);
+        }
+        return new Child((int)pid, syncWrite, block);
+    }
+
+    /// <summary>Everything the child touches, in one native block allocated before the clone.</summary>
+    private static nint Prepare(SpawnRequest r, int syncFd)
+    {
+        var strings = new List<byte[]> { new byte[1] };
+        strings.AddRange(r.Argv.Select(s => SysCall.Utf8(s)));
+        int stringBytes = strings.Sum(s => s.Length);
+        int size = sizeof(ChildArgs) + sizeof(int) * r.JoinNamespaceFds.Count + sizeof(nint) * (r.Argv.Count + 2) + stringBytes + 8;
+        var block = (byte*)NativeMemory.AllocZeroed((nuint)size);
+        var a = (ChildArgs*)block;
+        byte* cursor = block + sizeof(ChildArgs);
+        a->NsFds = (int*)cursor;
+        for (int i = 0; i < r.JoinNamespaceFds.Count; i++)
+            a->NsFds[i] = r.JoinNamespaceFds[i];
+        cursor += sizeof(int) * r.JoinNamespaceFds.Count;
+        a->Argv = (byte**)cursor;
+        cursor += sizeof(nint) * (r.Argv.Count + 1);
+        a->Envp = (byte**)cursor;
+        cursor += sizeof(nint);
+        a->FailMessage = cursor;
+        cursor += 8;
+        a->Empty = cursor;
+        cursor += 1;
+        for (int i = 1; i < strings.Count; i++)
+        {
+            strings[i].CopyTo(new Span<byte>(cursor, strings[i].Length));
+            a->Argv[i - 1] = cursor;
+            cursor += strings[i].Length;
+        }
+        a->Argv[r.Argv.Count] = null;
+        a->Envp[0] = null;
+        a->SyncFd = syncFd;
+        a->ChannelFd = r.ChildChannelFd;
+        a->ImageFd = r.ImageFd;
+        a->NsCount = r.JoinNamespaceFds.Count;
+        a->Unshare = (long)r.UnshareAfterRelease;
+        return (nint)block;
+    }
+
+    // The child: raw syscalls only, no allocation, never returns.
+    private static void ChildMain(ChildArgs* a)
+    {
+        byte go;
+        if (Libc.syscall_nogc(Sys.read, a->SyncFd, (long)&go, 1, 0, 0, 0) != 1)
+            Fail(a, 1);
+        for (int i = 0; i < a->NsCount; i++)
+        {
+            if (Libc.syscall_nogc(Sys.setns, a->NsFds[i], 0, 0, 0, 0, 0) != 0)
+                Fail(a, (byte)(10 + i));
+        }
+        if (a->Unshare != 0 && Libc.syscall_nogc(Sys.unshare, a->Unshare, 0, 0, 0, 0, 0) != 0)
+            Fail(a, 2);
+        Libc.syscall_nogc(Sys.execveat, a->ImageFd, (long)a->Empty, (long)a->Argv, (long)a->Envp, SysCall.AtEmptyPath, 0);
+        Fail(a, 3);
+    }
+
+    private static void Fail(ChildArgs* a, byte step)
+    {
+        int errno = *ErrnoLocation();
+        a->FailMessage[0] = (byte)MessageType.ChildFailed;
+        a->FailMessage[1] = step;
+        *(int*)(a->FailMessage + 2) = errno;
+        Libc.syscall_nogc(Sys.write, a->ChannelFd, (long)a->FailMessage, 6, 0, 0, 0);
+        while (true)
+            Libc.syscall_nogc(SysExitGroup, 127, 0, 0, 0, 0, 0);
+    }
+
+    /// <summary>Text for a <see cref="MessageType.ChildFailed"/> payload.</summary>
+    public static string DescribeChildFailure(ReadOnlySpan<byte> payload, IReadOnlyList<string> joinedNamespaces)
+    {
+        if (payload.Length < 5)
+            return "init child failed";
+        int errno = BitConverter.ToInt32(payload[1..5]);
+        byte step = payload[0];
+        var what = step switch
+        {
+            1 => "wait for release",
+            2 => "unshare",
+            3 => "exec of the runcs init image",
+            _ when step >= 10 && step - 10 < joinedNamespaces.Count => $"setns {joinedNamespaces[step - 10]}",
+            _ => $"step {step}",
+        };
+        return $"{what}: {SyscallException.Describe(errno)}";
+    }
+}

@@ -1,0 +1,27 @@
+using Runc.Sharp.Spec;
+
+namespace Runc.Sharp.Lifecycle;
+
+/// <summary>
+/// What runcs records about a container in &lt;root&gt;/&lt;id&gt;/state.json. The status is
+/// not stored: it is derived each time (see <see cref="StatusDeriver"/>).
+/// </summary>
+public sealed record ContainerState
+{
+    public required string Id { get; init; }
+    public int InitPid { get; init; }
+    /// <summary>Field 22 of /proc/&lt;pid&gt;/stat when init started; defeats pid reuse.</summary>
+    public ulong InitStartTime { get; init; }
+    public required DateTime Created { get; init; }
+    public required string Bundle { get; init; }
+    public required string Rootfs { get; init; }
+    public required RuntimeSpec Config { get; init; }
+    /// <summary>Controller (or "" for the unified hierarchy) → absolute cgroup directory runcs created.</summary>
+    public IReadOnlyDictionary<string, string>? CgroupPaths { get; init; }
+    /// <summary>Cgroup directories that existed before create; delete leaves them in place.</summary>
+    public IReadOnlyList<string>? PreexistingCgroups { get; init; }
+    public bool SystemdCgroup { get; init; }
+    public bool NoPivot { get; init; }
+    public bool NoNewKeyring { get; init; }
+    public bool Rootless { get; init; }
+}

@@ -1,0 +1,62 @@
+using Runc.Sharp.Linux;
+using Runc.Sharp.Spec;
+
+namespace Runc.Sharp.Lifecycle;
+
+/// <summary>Checks of a create request against its config, done before anything is created.</summary>
+public static class CreateChecks
+{
+    public static string Rootfs(CreateRequest r, RuntimeSpec spec)
+    {
+        var rootfs = Path.GetFullPath(Path.Combine(r.Bundle, spec.Root!.Path!));
+        if (!Directory.Exists(rootfs))
+            throw new ConfigError($"{SpecReader.ConfigFileName}: root.path: rootfs {rootfs}: no such directory");
+        return rootfs;
+    }
+
+    /// <summary>runc's rule: a console socket exactly when detached with a terminal.</summary>
+    public static void Console(CreateRequest r, RuntimeSpec spec)
+    {
+        bool terminal = spec.Process?.Terminal == true;
+        if (r.Detach && terminal && r.ConsoleSocket is null)
+            throw new RuncsException("cannot allocate tty if runcs will detach without setting console socket");
+        if (r.ConsoleSocket is not null && !(r.Detach && terminal))
+            throw new RuncsException("cannot use console socket if runcs will not detach or allocate tty");
+    }
+
+    public static void MountNamespace(RuntimeSpec spec)
+    {
+        if (spec.Linux?.Namespaces?.Any(n => n.Type == "mount") != true)
+            throw new ConfigError($"{SpecReader.ConfigFileName}: linux.namespaces: runcs needs a mount namespace");
+    }
+
+    public static void Unsupported(RuntimeSpec spec)
+    {
+        if (spec.Linux?.TimeOffsets is { Count: > 0 })
+            throw new ConfigError($"{SpecReader.ConfigFileName}: linux.timeOffsets: not supported by runcs yet");
+    }
+
+    /// <summary>LISTEN_FDS sockets then --preserve-fds: every one must be open.</summary>
+    public static unsafe (int Count, IReadOnlyList<string> Env) ExtraFds(int preserve)
+    {
+        int listen = 0;
+        var env = new List<string>();
+        if (Environment.GetEnvironmentVariable("LISTEN_FDS") is { } lf && int.TryParse(lf, out var n) && n > 0)
+        {
+            listen = n;
+            env.Add($"LISTEN_FDS={n}");
+            env.Add("LISTEN_PID=1");
+        }
+        if (preserve < 0)
+            throw new RuncsException("--preserve-fds must not be negative");
+        int total = listen + preserve;
+        for (int fd = 3; fd < 3 + total; fd++)
+        {
+            Linux.Native.Stat st;
+            if (Linux.Native.Libc.fstat(fd, &st) != 0)
+                throw new RuncsException($"unable to stat preserved-fd {fd} (#{fd - 3}): {SyscallException.Describe(System.Runtime.InteropServices.Marshal.GetLastPInvokeError())}");
+        }
+        return (total, env);
+    }
+}
+

@@ -1,0 +1,146 @@
+using System.Globalization;
+using Runc.Sharp.Cgroups;
+using Runc.Sharp.Launch;
+using Runc.Sharp.Linux;
+using Runc.Sharp.Linux.Native;
+using Runc.Sharp.Spec;
+
+namespace Runc.Sharp.Lifecycle;
+
+/// <summary>A container whose init is parked on exec.fifo; the init is still this process's child.</summary>
+public sealed record CreatedContainer(string Id, int Pid, ContainerState State);
+
+/// <summary>
+/// `create`: checks everything it can first, then makes the state dir, fifo and cgroups,
+/// launches the init and records the state. Any failure undoes all of it, so a failed
+/// create leaves no state dir, cgroup, mount or process behind.
+/// </summary>
+public static class Creator
+{
+    public static CreatedContainer Create(RuntimeOptions o, CreateRequest r)
+    {
+        ContainerId.Validate(r.Id);
+        var spec = SpecReader.LoadBundle(r.Bundle);
+        var rootfs = CreateChecks.Rootfs(r, spec);
+        CreateChecks.Console(r, spec);
+        CreateChecks.MountNamespace(spec);
+        CreateChecks.Unsupported(spec);
+        var (extraFds, extraEnv) = CreateChecks.ExtraFds(r.PreserveFds);
+        var cgroups = ContainerCgroups.Plan(r.Id, spec.Linux?.CgroupsPath, o.SystemdCgroup);
+        if (o.Store.Exists(r.Id))
+            throw new RuncsException("container with given ID already exists");
+        if (r.PidFile is not null && !Directory.Exists(Path.GetDirectoryName(r.PidFile)))
+            throw new RuncsException($"--pid-file {r.PidFile}: no such directory");
+
+        using var held = o.Store.CreateLocked(r.Id);
+        var undo = new Undo();
+        try
+        {
+            undo.Add(() => StateStore.Remove(held));
+            var created = Launch(o, r, spec, rootfs, cgroups, extraFds, extraEnv, held, undo);
+            undo.Clear();
+            return created;
+        }
+        finally
+        {
+            undo.Run();
+        }
+    }
+
+    private static CreatedContainer Launch(RuntimeOptions o, CreateRequest r, RuntimeSpec spec, string rootfs,
+        FsCgroupManager cgroups, int extraFds, IReadOnlyList<string> extraEnv, ContainerLock held, Undo undo)
+    {
+        var fifoPath = o.Store.FifoOf(r.Id);
+        if (Libc.mkfifo(fifoPath, 0x192 /* 0622 */) != 0)
+            throw SyscallException.FromLast("mkfifo", fifoPath);
+        var rootUid = IdMaps.HostIdOfRoot(spec.Linux?.UidMappings, 0);
+        var rootGid = IdMaps.HostIdOfRoot(spec.Linux?.GidMappings, 0);
+        if (Libc.fchownat(-100, fifoPath, rootUid, rootGid, 0) != 0)
+            throw SyscallException.FromLast("chown", fifoPath);
+        using var fifo = FileDescriptor.Open(fifoPath, O.PATH);
+
+        var existed = cgroups.Create();
+        undo.Add(() => cgroups.Destroy(existed));
+
+        using var console = r.ConsoleSocket is null ? null : UnixSocket.Connect(r.ConsoleSocket, "--console-socket");
+        var namespaces = NamespacePlan.From(spec);
+        var state = new ContainerState
+        {
+            Id = r.Id,
+            Created = DateTime.UtcNow,
+            Bundle = r.Bundle,
+            Rootfs = rootfs,
+            Config = spec,
+            CgroupPaths = cgroups.Paths,
+            PreexistingCgroups = existed,
+            NoPivot = r.NoPivot,
+            NoNewKeyring = r.NoNewKeyring,
+        };
+        var config = new InitConfig
+        {
+            Id = r.Id,
+            Bundle = r.Bundle,
+            Rootfs = rootfs,
+            Spec = spec,
+            NoPivot = r.NoPivot,
+            NoNewKeyring = r.NoNewKeyring,
+            ConsoleSocketFd = console?.Value ?? -1,
+            FifoFd = fifo.Value,
+            ExtraFds = extraFds,
+            NewUserNamespace = spec.Linux?.Namespaces?.Any(n => n.Type == "user") == true,
+            PrivateCgroupNamespace = (namespaces.UnshareAfterRelease & Clone.NEWCGROUP) != 0,
+            CgroupSources = ContainerCgroups.MountSources(cgroups.Paths),
+            ExtraEnv = extraEnv,
+        };
+        int[] inherited = console is null ? [fifo.Value] : [fifo.Value, console.Value];
+        var plan = new LaunchPlan(spec.Linux, namespaces, inherited, DenySetgroups: Libc.geteuid() != 0);
+
+        using var init = Launcher.Start(plan, childPid =>
+        {
+            cgroups.Apply(childPid);
+            return config with { HookState = HookStates.Json(state, ContainerStatus.Created, childPid) };
+        });
+        undo.Add(() => Launcher.Reap(init.Pid, kill: true));
+        var hookState = HookStates.Json(state, ContainerStatus.Created, init.Pid);
+        Launcher.WaitReady(init, () =>
+        {
+            HookStates.Run(spec, HookPhases.Prestart, hookState);
+            HookStates.Run(spec, HookPhases.CreateRuntime, hookState);
+        }, namespaces.Joins.Select(j => $"{j.Type} {j.Path}").ToList());
+
+        var stat = ProcStat.Read(init.Pid) ?? throw new RuncsException("container init exited right after setup");
+        state = state with { InitPid = init.Pid, InitStartTime = stat.StartTime };
+        o.Store.Write(held, state);
+        if (r.PidFile is not null)
+            PidFile.Write(r.PidFile, init.Pid);
+        return new CreatedContainer(r.Id, init.Pid, state);
+    }
+}
+
+/// <summary>Cleanup steps registered as create progresses, run in reverse unless cleared.</summary>
+internal sealed class Undo
+{
+    private readonly Stack<Action> _steps = new();
+
+    public void Add(Action step) => _steps.Push(step);
+    public void Clear() => _steps.Clear();
+
+    public void Run()
+    {
+        while (_steps.Count > 0)
+            _steps.Pop()();
+    }
+}
+
+/// <summary>--pid-file: the decimal pid with no newline, written to a temp file and renamed into place.</summary>
+public static class PidFile
+{
+    public static void Write(string path, int pid)
+    {
+        var dir = Path.GetDirectoryName(path)!;
+        var temp = Path.Combine(dir, "." + Path.GetFileName(path));
+        using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            fs.Write(System.Text.Encoding.ASCII.GetBytes(pid.ToString(CultureInfo.InvariantCulture)));
+        File.Move(temp, path, overwrite: true);
+    }
+}

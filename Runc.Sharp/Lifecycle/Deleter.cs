@@ -1,0 +1,72 @@
+using Runc.Sharp.Linux;
+using Runc.Sharp.Linux.Native;
+
+namespace Runc.Sharp.Lifecycle;
+
+/// <summary>
+/// `delete`: stopped → destroy; created → kill and destroy (as runc and crun do);
+/// running or paused → an error unless --force, which kills first.
+/// </summary>
+public static class Deleter
+{
+    public static void Delete(RuntimeOptions o, string id, bool force)
+    {
+        ContainerId.Validate(id);
+        ContainerLock held;
+        try
+        {
+            held = o.Store.OpenLocked(id);
+        }
+        catch (ContainerNotFound)
+        {
+            o.Store.RemoveStale(id);
+            throw;
+        }
+        using (held)
+        {
+            var state = o.Store.Read(id);
+            var status = StatusDeriver.Derive(o.Store, state);
+            switch (status)
+            {
+                case ContainerStatus.Stopped:
+                    break;
+                case ContainerStatus.Created:
+                    KillAndWait(state);
+                    break;
+                default:
+                    if (!force)
+                        throw new RuncsException($"cannot delete container {id} that is not stopped: {status.ToText()}");
+                    KillAndWait(state);
+                    break;
+            }
+            Destroy(o, state, held);
+        }
+    }
+
+    private static void KillAndWait(ContainerState state)
+    {
+        Killer.SignalAll(state, Sig.KILL);
+        Signals.TrySend(state.InitPid, Sig.KILL);
+        for (int i = 0; i < 100 && StatusDeriver.InitAlive(state); i++)
+            Thread.Sleep(10);
+        for (int i = 0; i < 100 && StatusDeriver.InitAlive(state); i++)
+            Thread.Sleep(100);
+        if (StatusDeriver.InitAlive(state))
+            throw new RuncsException($"container {state.Id}: init {state.InitPid} did not die after SIGKILL");
+    }
+
+    /// <summary>Kills what is left in the cgroup, removes the cgroups runcs made, runs poststop, removes the state.</summary>
+    private static void Destroy(RuntimeOptions o, ContainerState state, ContainerLock held)
+    {
+        var cgroups = ContainerCgroups.For(state);
+        if (cgroups.Pids().Count > 0)
+        {
+            Killer.SignalAll(state, Sig.KILL);
+            for (int i = 0; i < 200 && cgroups.Pids().Count > 0; i++)
+                Thread.Sleep(10);
+        }
+        cgroups.Destroy(state.PreexistingCgroups ?? []);
+        HookStates.RunPoststop(state.Config, HookStates.Json(state, ContainerStatus.Stopped, 0), o.Warn);
+        StateStore.Remove(held);
+    }
+}

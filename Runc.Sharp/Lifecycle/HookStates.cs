@@ -1,0 +1,41 @@
+using System.Text.Json;
+using Runc.Sharp.Linux.Process;
+using Runc.Sharp.Spec;
+
+namespace Runc.Sharp.Lifecycle;
+
+/// <summary>
+/// The hooks that run in the runtime's namespaces, with the state each phase sees.
+/// Statuses follow the runtime-tools suite where the spec allows it (spec/hooks.md):
+/// prestart/createRuntime/createContainer "created", poststart "running", poststop "stopped".
+/// </summary>
+public static class HookStates
+{
+    public static string Json(ContainerState state, ContainerStatus status, int pid) =>
+        JsonSerializer.Serialize(OciState.From(state, status) with { Pid = pid }, LifecycleJson.Default.OciState);
+
+    /// <summary>Runs a phase, stopping at the first failing hook.</summary>
+    public static void Run(RuntimeSpec spec, string phase, string stateJson)
+    {
+        var hooks = HookPhases.Of(spec.Hooks, phase);
+        for (int i = 0; i < hooks.Count; i++)
+            HookProcess.Run(hooks[i], phase, i, stateJson);
+    }
+
+    /// <summary>poststop: a failure is a warning only, and the remaining hooks still run.</summary>
+    public static void RunPoststop(RuntimeSpec spec, string stateJson, Action<string> warn)
+    {
+        var hooks = HookPhases.Of(spec.Hooks, HookPhases.Poststop);
+        for (int i = 0; i < hooks.Count; i++)
+        {
+            try
+            {
+                HookProcess.Run(hooks[i], HookPhases.Poststop, i, stateJson);
+            }
+            catch (RuncsException e)
+            {
+                warn(e.Message);
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using Runc.Sharp.Linux;
+
+namespace Runc.Sharp.Lifecycle;
+
+/// <summary>Read-only commands: state and list. They take no lock; state.json is replaced atomically.</summary>
+public static class Queries
+{
+    public static OciState State(StateStore store, string id)
+    {
+        var state = store.Read(id);
+        return OciState.From(state, StatusDeriver.Derive(store, state));
+    }
+
+    public static IReadOnlyList<OciState> List(StateStore store, bool mustExist)
+    {
+        if (!Directory.Exists(store.Root))
+        {
+            if (mustExist)
+                throw new RuncsException($"root {store.Root}: no such file or directory");
+            return [];
+        }
+        var result = new List<OciState>();
+        foreach (var id in store.ListIds())
+        {
+            if (store.TryRead(id) is not { } state)
+                continue;
+            var owner = Owners.NameOf(Owners.UidOf(store.DirOf(id)));
+            result.Add(OciState.From(state, StatusDeriver.Derive(store, state), owner));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,160 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Runc.Sharp.Linux;
+using Runc.Sharp.Linux.Native;
+
+namespace Runc.Sharp.Lifecycle;
+
+/// <summary>
+/// The one place that knows the on-disk layout under --root:
+/// &lt;root&gt;/&lt;id&gt;/state.json (written atomically) and &lt;root&gt;/&lt;id&gt;/exec.fifo.
+/// Mutating commands hold an flock on the container's directory, so concurrent
+/// commands on one id run one after another.
+/// </summary>
+public sealed class StateStore
+{
+    public const string StateFile = "state.json";
+    public const string FifoFile = "exec.fifo";
+
+    public string Root { get; }
+
+    public StateStore(string root) => Root = root;
+
+    public string DirOf(string id) => Path.Combine(Root, id);
+    public string FifoOf(string id) => Path.Combine(DirOf(id), FifoFile);
+
+    public bool Exists(string id) => File.Exists(Path.Combine(DirOf(id), StateFile));
+
+    /// <summary>Creates &lt;root&gt;/&lt;id&gt; and returns it locked; fails if the id is taken.</summary>
+    public ContainerLock CreateLocked(string id)
+    {
+        ContainerId.Validate(id);
+        EnsureRoot();
+        var dir = DirOf(id);
+        if (Libc.mkdirat(-100, dir, 0x1C9 /* 0711 */) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == Errno.EEXIST)
+                throw new RuncsException("container with given ID already exists");
+            throw new SyscallException("mkdir", dir, errno);
+        }
+        return ContainerLock.Acquire(dir);
+    }
+
+    /// <summary>Locks an existing container; "container does not exist" otherwise.</summary>
+    public ContainerLock OpenLocked(string id)
+    {
+        ContainerId.Validate(id);
+        var dir = DirOf(id);
+        var held = ContainerLock.TryAcquire(dir);
+        if (held is null || !File.Exists(Path.Combine(dir, StateFile)))
+        {
+            held?.Dispose();
+            throw NotExist(id);
+        }
+        return held;
+    }
+
+    public static RuncsException NotExist(string id) => new ContainerNotFound(id);
+
+    public ContainerState Read(string id)
+    {
+        ContainerId.Validate(id);
+        return TryRead(id) ?? throw NotExist(id);
+    }
+
+    public ContainerState? TryRead(string id)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(Path.Combine(DirOf(id), StateFile));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, LifecycleJson.Default.ContainerState);
+        }
+        catch (JsonException e)
+        {
+            throw new RuncsException($"state of container {id} is corrupt: {e.Message}");
+        }
+    }
+
+    /// <summary>Writes state.json atomically: a temp file, fsync, rename, fsync of the directory.</summary>
+    public void Write(ContainerLock held, ContainerState state, Action<string>? afterTempWritten = null)
+    {
+        var dir = held.Directory;
+        var temp = Path.Combine(dir, $"state-{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(state, LifecycleJson.Default.ContainerState);
+            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+            {
+                fs.Write(bytes);
+                fs.Flush(flushToDisk: true);
+            }
+            afterTempWritten?.Invoke(temp);
+            File.Move(temp, Path.Combine(dir, StateFile), overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+                File.Delete(temp);
+        }
+        Libc.fsync(held.Fd);
+    }
+
+    /// <summary>Removes the container's directory while its lock is held.</summary>
+    public static void Remove(ContainerLock held)
+    {
+        if (Directory.Exists(held.Directory))
+            Directory.Delete(held.Directory, recursive: true);
+    }
+
+    /// <summary>Removes a directory left without a state (e.g. a create that died half way).</summary>
+    public void RemoveStale(string id)
+    {
+        var dir = DirOf(id);
+        if (Directory.Exists(dir))
+            Directory.Delete(dir, recursive: true);
+    }
+
+    /// <summary>Ids of every container with a state, sorted like runc's directory walk.</summary>
+    public IEnumerable<string> ListIds()
+    {
+        if (!Directory.Exists(Root))
+            return [];
+        return Directory.EnumerateDirectories(Root)
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .Where(id => ContainerId.Problem(id) is null && Exists(id))
+            .Order(StringComparer.Ordinal);
+    }
+
+    private void EnsureRoot()
+    {
+        try
+        {
+            if (!Directory.Exists(Root))
+                Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new RuncsException($"root {Root}: permission denied");
+        }
+        catch (IOException e)
+        {
+            throw new RuncsException($"root {Root}: {e.Message}");
+        }
+    }
+}
+
+/// <summary>The error text containerd matches on ("does not exist").</summary>
+public sealed class ContainerNotFound(string id) : RuncsException("container does not exist")
+{
+    public string Id { get; } = id;
+}

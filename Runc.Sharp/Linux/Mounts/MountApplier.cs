@@ -1,0 +1,98 @@
+using Runc.Sharp.Spec;
+
+namespace Runc.Sharp.Linux.Mounts;
+
+/// <summary>What a mount needs to know about the container beyond the mount entry itself.</summary>
+public sealed record MountContext(
+    string Bundle,
+    bool InUserNamespace,
+    bool PrivateCgroupNamespace,
+    IReadOnlyList<CgroupMountSource> CgroupSources);
+
+/// <summary>One hierarchy to show at /sys/fs/cgroup/&lt;Name&gt;: the controllers option of a fresh
+/// cgroup mount, or the host directory to bind when the container has no cgroup namespace.</summary>
+public sealed record CgroupMountSource(string Name, string FsType, string Options, string HostDir);
+
+/// <summary>Applies config.json mounts, one at a time, onto targets resolved inside the rootfs.</summary>
+public static class MountApplier
+{
+    public static void Apply(RootDir root, Mount m, string what, MountContext ctx)
+    {
+        var opts = MountOptions.Parse(m);
+        if (opts.IdMap)
+            throw new RuncsException($"{what}: id-mapped mounts are not supported by runcs yet");
+        if (opts.TmpCopyUp)
+            throw new RuncsException($"{what}: the tmpcopyup option is not supported by runcs yet");
+        if (m.Type is "cgroup" or "cgroup2" && !opts.IsBind)
+        {
+            CgroupMount.Apply(root, m, opts, what, ctx);
+            return;
+        }
+        var source = m.Source ?? "";
+        if (opts.IsBind && !source.StartsWith('/'))
+            source = Path.Combine(ctx.Bundle, source);
+        bool sourceIsDir = !opts.IsBind || Directory.Exists(source);
+        if (opts.IsBind && !sourceIsDir && !File.Exists(source))
+            throw new RuncsException($"{what}: bind source {source}: no such file or directory");
+        using (var target = root.OpenOrCreate(m.Destination!, sourceIsDir))
+        {
+            var targetPath = SysCall.FdPath(target.Value);
+            var describe = $"{source} on {m.Destination} ({what})";
+            if (opts.IsBind)
+            {
+                var bindFlags = (ulong)(MountFlags.Bind | (opts.Set & MountFlags.Rec));
+                SysCall.Mount(source, targetPath, null, bindFlags, null, describe);
+            }
+            else
+            {
+                var flags = (ulong)(opts.Flags & ~(MountFlags.Bind | MountFlags.Rec));
+                SysCall.Mount(source.Length == 0 ? m.Type : source, targetPath, m.Type, flags, opts.Data, describe);
+            }
+        }
+        Finish(root, m.Destination!, opts, what);
+    }
+
+    /// <summary>Remount flags of a bind, propagation and recursive attributes, applied to the new top mount.</summary>
+    public static void Finish(RootDir root, string destination, ParsedMountOptions opts, string what)
+    {
+        var bindRemount = opts.Flags & ~(MountFlags.Bind | MountFlags.Rec | MountFlags.Remount);
+        bool needsRemount = opts.IsBind && bindRemount != 0;
+        if (!needsRemount && opts.Propagation.Count == 0 && opts.RecursiveSet == 0 && opts.RecursiveClear == 0)
+            return;
+        using var top = root.Open(destination) ?? throw new RuncsException($"{what}: {destination} vanished after mount");
+        var topPath = SysCall.FdPath(top.Value);
+        if (needsRemount)
+            Remount(topPath, bindRemount, $"{destination} ({what})");
+        foreach (var p in opts.Propagation)
+            SysCall.Mount(null, topPath, null, (ulong)p, null, $"propagation of {destination} ({what})");
+        if (opts.RecursiveSet != 0 || opts.RecursiveClear != 0)
+        {
+            var clear = opts.RecursiveClear;
+            if ((opts.RecursiveSet & MountAttr.AtimeMask) != 0 || opts.RecursiveClear is MountAttr.NoAtime or MountAttr.StrictAtime)
+                clear |= MountAttr.AtimeMask;
+            SysCall.MountSetattr(top.Value, (ulong)opts.RecursiveSet, (ulong)clear, recursive: true, $"{destination} ({what})");
+        }
+    }
+
+    /// <summary>
+    /// MS_REMOUNT|MS_BIND with the wanted flags plus those the kernel locks on the
+    /// existing mount (nosuid, nodev, noexec, atime flags in a user namespace).
+    /// </summary>
+    public static void Remount(string path, MountFlags flags, string describe)
+    {
+        var locked = LockedFlags(SysCall.StatFs(path).Flags);
+        SysCall.Mount(null, path, null, (ulong)(MountFlags.Bind | MountFlags.Remount | flags | locked), null, $"remount {describe}");
+    }
+
+    private static MountFlags LockedFlags(long st)
+    {
+        MountFlags f = 0;
+        if ((st & 0x2) != 0) f |= MountFlags.NoSuid;
+        if ((st & 0x4) != 0) f |= MountFlags.NoDev;
+        if ((st & 0x8) != 0) f |= MountFlags.NoExec;
+        if ((st & 0x400) != 0) f |= MountFlags.NoAtime;
+        if ((st & 0x800) != 0) f |= MountFlags.NoDirAtime;
+        if ((st & 0x1000) != 0) f |= MountFlags.RelAtime;
+        return f;
+    }
+}

@@ -1,0 +1,37 @@
+using Runc.Sharp.Linux.Native;
+
+namespace Runc.Sharp.Linux.Mounts;
+
+/// <summary>Makes the prepared rootfs the process's root: pivot_root, or MS_MOVE + chroot for --no-pivot.</summary>
+public static class RootSwitch
+{
+    public const int MntDetach = 2;
+
+    /// <summary>pivot_root(".", ".") then a lazy unmount of the old root stacked beneath (runc's trick, no temp dir).</summary>
+    public static void PivotRoot(string rootfs)
+    {
+        using var oldRoot = FileDescriptor.Open("/", O.RDONLY | O.DIRECTORY);
+        using var newRoot = FileDescriptor.Open(rootfs, O.RDONLY | O.DIRECTORY);
+        if (Libc.fchdir(newRoot.Value) != 0)
+            throw SyscallException.FromLast("chdir", rootfs);
+        SysCall.PivotRoot(".", ".");
+        if (Libc.fchdir(oldRoot.Value) != 0)
+            throw SyscallException.FromLast("chdir", "old root");
+        // Keep the unmount of the old root from propagating back to the host.
+        SysCall.Mount(null, ".", null, (ulong)(Spec.MountFlags.Slave | Spec.MountFlags.Rec), null, "make old root rslave");
+        SysCall.Umount(".", MntDetach);
+        if (Libc.chdir("/") != 0)
+            throw SyscallException.FromLast("chdir", "/");
+    }
+
+    public static void MoveAndChroot(string rootfs)
+    {
+        if (Libc.chdir(rootfs) != 0)
+            throw SyscallException.FromLast("chdir", rootfs);
+        SysCall.Mount(rootfs, "/", null, (ulong)Spec.MountFlags.Move, null, $"move {rootfs} to /");
+        if (Libc.chroot(".") != 0)
+            throw SyscallException.FromLast("chroot", rootfs);
+        if (Libc.chdir("/") != 0)
+            throw SyscallException.FromLast("chdir", "/");
+    }
+}

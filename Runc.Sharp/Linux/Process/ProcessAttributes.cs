@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Runc.Sharp.Linux.Native;
+using Runc.Sharp.Spec;
+
+namespace Runc.Sharp.Linux.Process;
+
+/// <summary>Per-process settings of process.*: rlimits, oom score, personality, I/O priority, scheduler, affinity.</summary>
+public static unsafe class ProcessAttributes
+{
+    public static void SetRlimits(IReadOnlyList<Rlimit>? limits)
+    {
+        for (int i = 0; limits is not null && i < limits.Count; i++)
+        {
+            int resource = Array.IndexOf(Known.Rlimits, limits[i].Type);
+            var value = new RLimit { Cur = limits[i].Soft, Max = limits[i].Hard };
+            if (Libc.setrlimit(resource, &value) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                var hint = errno == Errno.EPERM ? " (raising a hard limit needs CAP_SYS_RESOURCE)" : "";
+                throw new RuncsException($"setrlimit {limits[i].Type} soft={limits[i].Soft} hard={limits[i].Hard} (process.rlimits[{i}]): {SyscallException.Describe(errno)}{hint}");
+            }
+        }
+    }
+
+    public static void SetOomScoreAdj(int value)
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/oom_score_adj", value.ToString(CultureInfo.InvariantCulture));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RuncsException($"write /proc/self/oom_score_adj {value} (process.oomScoreAdj): {e.Message} (lowering it needs CAP_SYS_RESOURCE)");
+        }
+    }
+
+    public static void SetPersonality(Personality p)
+    {
+        nuint persona = p.Domain == "LINUX32" ? 0x0008u : 0u;
+        if (Libc.personality(persona) == -1)
+            throw SyscallException.FromLast("personality", "linux.personality");
+    }
+
+    public static void SetIoPriority(IoPriority io)
+    {
+        long cls = io.Class switch { "IOPRIO_CLASS_RT" => 1, "IOPRIO_CLASS_BE" => 2, _ => 3 };
+        long prio = (cls << 13) | (uint)io.Priority;
+        const long IOPRIO_WHO_PROCESS = 1;
+        if (Libc.syscall(Sys.ioprio_set, IOPRIO_WHO_PROCESS, 0, prio, 0, 0, 0) != 0)
+            throw SyscallException.FromLast("ioprio_set", "process.ioPriority");
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct SchedAttr
+    {
+        public uint Size;
+        public uint Policy;
+        public ulong Flags;
+        public int Nice;
+        public uint Priority;
+        public ulong Runtime;
+        public ulong Deadline;
+        public ulong Period;
+    }
+
+    public static void SetScheduler(Scheduler s)
+    {
+        uint policy = (uint)Array.IndexOf(Known.SchedulerPolicies, s.Policy);
+        if (s.Policy == "SCHED_IDLE") policy = 5;
+        else if (s.Policy == "SCHED_DEADLINE") policy = 6;
+        else if (s.Policy == "SCHED_ISO") policy = 4;
+        ulong flags = 0;
+        foreach (var f in s.Flags ?? [])
+        {
+            flags |= f switch
+            {
+                "SCHED_FLAG_RESET_ON_FORK" => 0x01UL, "SCHED_FLAG_RECLAIM" => 0x02UL, "SCHED_FLAG_DL_OVERRUN" => 0x04UL,
+                "SCHED_FLAG_KEEP_POLICY" => 0x08UL, "SCHED_FLAG_KEEP_PARAMS" => 0x10UL, "SCHED_FLAG_UTIL_CLAMP_MIN" => 0x20UL,
+                "SCHED_FLAG_UTIL_CLAMP_MAX" => 0x40UL, _ => 0UL,
+            };
+        }
+        var attr = new SchedAttr
+        {
+            Size = (uint)sizeof(SchedAttr), Policy = policy, Flags = flags, Nice = s.Nice, Priority = (uint)s.Priority,
+            Runtime = s.Runtime, Deadline = s.Deadline, Period = s.Period,
+        };
+        if (Libc.syscall(Sys.sched_setattr, 0, (long)&attr, 0, 0, 0, 0) != 0)
+            throw SyscallException.FromLast("sched_setattr", "process.scheduler");
+    }
+
+    /// <summary>Applies a cpu list such as "0-3,7" to the calling thread.</summary>
+    public static void SetAffinity(string cpus, string what)
+    {
+        var mask = new byte[128];
+        foreach (var part in cpus.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var range = part.Split('-');
+            if (!int.TryParse(range[0], out var lo) || !int.TryParse(range[^1], out var hi) || lo < 0 || hi >= mask.Length * 8 || lo > hi)
+                throw new RuncsException($"{what}: invalid cpu list \"{cpus}\"");
+            for (int c = lo; c <= hi; c++)
+                mask[c / 8] |= (byte)(1 << (c % 8));
+        }
+        fixed (byte* p = mask)
+        {
+            if (Libc.sched_setaffinity(0, (nuint)mask.Length, p) != 0)
+                throw SyscallException.FromLast("sched_setaffinity", what);
+        }
+    }
+
+    /// <summary>keyctl(KEYCTL_JOIN_SESSION_KEYRING, name): a fresh session keyring so containers do not share the host's.</summary>
+    public static void JoinSessionKeyring(string name)
+    {
+        const long KEYCTL_JOIN_SESSION_KEYRING = 1;
+        fixed (byte* p = SysCall.Utf8(name))
+        {
+            if (Libc.syscall(Sys.keyctl, KEYCTL_JOIN_SESSION_KEYRING, (long)p, 0, 0, 0, 0) < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                // As runc: kernels or seccomp profiles without keyrings are not an error.
+                if (errno is not (Errno.ENOSYS or Errno.EPERM))
+                    throw new SyscallException("keyctl(JOIN_SESSION_KEYRING)", name, errno);
+            }
+        }
+    }
+}

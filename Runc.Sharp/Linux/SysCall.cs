@@ -1,0 +1,137 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Runc.Sharp.Linux.Native;
+
+namespace Runc.Sharp.Linux;
+
+/// <summary>Thin wrappers over system calls that throw <see cref="SyscallException"/> on failure.</summary>
+public static unsafe class SysCall
+{
+    public static void Mount(string? source, string target, string? type, ulong flags, string? data, string? describe = null)
+    {
+        if (Libc.mount(source, target, type, flags, string.IsNullOrEmpty(data) ? null : data) != 0)
+            throw SyscallException.FromLast("mount", describe ?? $"{source ?? "none"} on {target}");
+    }
+
+    public static void Umount(string target, int flags)
+    {
+        if (Libc.umount2(target, flags) != 0)
+            throw SyscallException.FromLast("umount", target);
+    }
+
+    public static void PivotRoot(string newRoot, string putOld)
+    {
+        fixed (byte* a = Utf8(newRoot), b = Utf8(putOld))
+        {
+            if (Libc.syscall(Sys.pivot_root, (long)a, (long)b, 0, 0, 0, 0) != 0)
+                throw SyscallException.FromLast("pivot_root", newRoot);
+        }
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct OpenHow
+    {
+        public ulong Flags;
+        public ulong Mode;
+        public ulong Resolve;
+    }
+
+    public const ulong ResolveNoXdev = 0x01, ResolveNoMagicLinks = 0x02, ResolveNoSymlinks = 0x04, ResolveBeneath = 0x08, ResolveInRoot = 0x10;
+
+    /// <summary>openat2(2); returns -errno instead of throwing so callers can handle ENOENT.</summary>
+    public static int TryOpenat2(int dirfd, string path, int flags, ulong resolve, uint mode = 0)
+    {
+        var how = new OpenHow { Flags = (ulong)(flags | O.CLOEXEC), Mode = mode, Resolve = resolve };
+        fixed (byte* p = Utf8(path))
+        {
+            long fd = Libc.syscall(Sys.openat2, dirfd, (long)p, (long)&how, sizeof(OpenHow), 0, 0);
+            return fd >= 0 ? (int)fd : -Marshal.GetLastPInvokeError();
+        }
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct MountAttrStruct
+    {
+        public ulong AttrSet;
+        public ulong AttrClr;
+        public ulong Propagation;
+        public ulong UsernsFd;
+    }
+
+    public const int AtEmptyPath = 0x1000, AtRecursive = 0x8000, AtSymlinkNofollow = 0x100;
+
+    public static void MountSetattr(int fd, ulong set, ulong clear, bool recursive, string describe)
+    {
+        var attr = new MountAttrStruct { AttrSet = set, AttrClr = clear };
+        fixed (byte* empty = Utf8(""))
+        {
+            long r = Libc.syscall(Sys.mount_setattr, fd, (long)empty, AtEmptyPath | (recursive ? AtRecursive : 0), (long)&attr, sizeof(MountAttrStruct), 0);
+            if (r != 0)
+                throw SyscallException.FromLast("mount_setattr", describe);
+        }
+    }
+
+    public static StatFs StatFs(string path)
+    {
+        StatFs st;
+        if (Libc.statfs(path, &st) != 0)
+            throw SyscallException.FromLast("statfs", path);
+        return st;
+    }
+
+    public static Stat FStat(int fd, string describe)
+    {
+        Stat st;
+        if (Libc.fstat(fd, &st) != 0)
+            throw SyscallException.FromLast("fstat", describe);
+        return st;
+    }
+
+    public static void SetCloexec(int fd, bool on)
+    {
+        const int F_SETFD = 2, FD_CLOEXEC = 1;
+        if (Libc.fcntl(fd, F_SETFD, on ? FD_CLOEXEC : 0) != 0)
+            throw SyscallException.FromLast("fcntl", $"fd {fd}");
+    }
+
+    /// <summary>Marks every fd from <paramref name="first"/> up close-on-exec (close_range CLOSE_RANGE_CLOEXEC).</summary>
+    public static void CloexecFrom(int first)
+    {
+        const long CLOSE_RANGE_CLOEXEC = 4;
+        if (Libc.syscall(Sys.close_range, first, uint.MaxValue, CLOSE_RANGE_CLOEXEC, 0, 0, 0) == 0)
+            return;
+        foreach (var entry in Directory.GetFiles("/proc/self/fd"))
+        {
+            if (int.TryParse(Path.GetFileName(entry), out var fd) && fd >= first)
+                Libc.fcntl(fd, 2, 1);
+        }
+    }
+
+    public static void WriteAll(int fd, ReadOnlySpan<byte> data, string describe)
+    {
+        fixed (byte* p = data)
+        {
+            int done = 0;
+            while (done < data.Length)
+            {
+                nint n = Libc.write(fd, p + done, data.Length - done);
+                if (n < 0)
+                {
+                    if (Marshal.GetLastPInvokeError() == Errno.EINTR)
+                        continue;
+                    throw SyscallException.FromLast("write", describe);
+                }
+                done += (int)n;
+            }
+        }
+    }
+
+    public static byte[] Utf8(string s)
+    {
+        var bytes = new byte[Encoding.UTF8.GetByteCount(s) + 1];
+        Encoding.UTF8.GetBytes(s, bytes);
+        return bytes;
+    }
+
+    public static string FdPath(int fd) => $"/proc/self/fd/{fd}";
+}
