@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The test command: installs what the tests need, builds runcs and the busybox
+# rootfs, runs every test (unit and, as root, integration with real containers) and
+# ends with one line "N passed, N failed, N skipped". Exits non-zero on any failure.
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+if [ "$(id -u)" != 0 ]; then
+  echo "scripts/test.sh must run as root: the integration tests start real containers" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+set -e
+scripts/deps.sh busybox-static jq runc clang zlib1g-dev procps
+scripts/build.sh "$here/out"
+scripts/make-rootfs.sh "$here/bundles/busybox/rootfs" >/dev/null
+set +e
+export RUNCS_BINARY="$here/out/runcs"
+export RUNCS_ROOTFS="$here/bundles/busybox/rootfs"
+log=$(mktemp)
+dotnet test "$here/Runc.Sharp.Tests/Runc.Sharp.Tests.csproj" -c Release -nologo \
+  --logger "console;verbosity=normal" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+summary=$(grep -E 'Failed:[[:space:]]+[0-9]+, Passed:[[:space:]]+[0-9]+, Skipped:[[:space:]]+[0-9]+' "$log" | tail -1)
+rm -f "$log"
+if [ -z "$summary" ]; then
+  echo "0 passed, 1 failed (the test run produced no summary; exit status $status)"
+  exit 1
+fi
+failed=$(sed -E 's/.*Failed:[[:space:]]+([0-9]+).*/\1/' <<<"$summary")
+passed=$(sed -E 's/.*Passed:[[:space:]]+([0-9]+).*/\1/' <<<"$summary")
+skipped=$(sed -E 's/.*Skipped:[[:space:]]+([0-9]+).*/\1/' <<<"$summary")
+[ "$status" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
