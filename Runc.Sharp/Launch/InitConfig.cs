@@ -12,10 +12,17 @@ public sealed record InitConfig
     public required string Rootfs { get; init; }
     public required RuntimeSpec Spec { get; init; }
     public int HostPid { get; init; }
+    /// <summary>An exec into a running container: no rootfs, no fifo, only the process.</summary>
+    public bool Exec { get; init; }
     public bool NoPivot { get; init; }
     public bool NoNewKeyring { get; init; }
     /// <summary>Connected console socket inherited by init, or -1.</summary>
     public int ConsoleSocketFd { get; init; } = -1;
+    /// <summary>
+    /// A mount namespace to join, inherited by init, or -1. Joined by init itself: the
+    /// raw child must still exec the runcs image from the host's filesystem.
+    /// </summary>
+    public int MountNamespaceFd { get; init; } = -1;
     /// <summary>O_PATH descriptor of exec.fifo inherited by init.</summary>
     public int FifoFd { get; init; } = -1;
     /// <summary>Inherited descriptors 3 … 3+N-1 that the container keeps (LISTEN_FDS + --preserve-fds).</summary>

@@ -13,10 +13,12 @@ public sealed record LaunchPlan(
     bool DenySetgroups);
 
 /// <summary>A started init stage: its host pid and the parent's end of the channel.</summary>
-public sealed class LaunchedInit(int pid, InitChannel channel) : IDisposable
+public sealed class LaunchedInit(int pid, InitChannel channel, IReadOnlyList<string> childJoins) : IDisposable
 {
     public int Pid { get; } = pid;
     public InitChannel Channel { get; } = channel;
+    /// <summary>The namespaces the raw child joins, in order ("net /proc/…"), to name a failed setns.</summary>
+    public IReadOnlyList<string> ChildJoins { get; } = childJoins;
     public void Dispose() => Channel.Dispose();
 }
 
@@ -32,7 +34,7 @@ public static class Launcher
     {
         var (parentEnd, childEnd) = UnixSocket.SeqPacketPair();
         using var image = SelfImage.Create();
-        var joinFds = new List<FileDescriptor>();
+        var joinFds = new List<(FileDescriptor Fd, string Type)>();
         Spawner.Child? child = null;
         try
         {
@@ -40,26 +42,32 @@ public static class Launcher
             {
                 try
                 {
-                    joinFds.Add(FileDescriptor.Open(path, O.RDONLY));
+                    joinFds.Add((FileDescriptor.Open(path, O.RDONLY), type));
                 }
                 catch (SyscallException e)
                 {
                     throw new RuncsException($"linux.namespaces: {type} namespace {path}: {SyscallException.Describe(e.Errno)}");
                 }
             }
-            foreach (var fd in plan.InheritedFds.Append(childEnd.Value))
+            var mountJoin = joinFds.FirstOrDefault(j => j.Type == "mount").Fd;
+            var inherited = plan.InheritedFds.Concat(mountJoin is null ? [] : [mountJoin.Value]).ToList();
+            foreach (var fd in inherited.Append(childEnd.Value))
                 SysCall.SetCloexec(fd, false);
-            child = Spawner.Spawn(new SpawnRequest(
+            var pidJoin = joinFds.FirstOrDefault(j => j.Type == "pid").Fd;
+            var request = new SpawnRequest(
                 plan.Namespaces.CloneFlags,
-                joinFds.Select(f => f.Value).ToList(),
+                joinFds.Where(j => j.Type is not ("pid" or "mount")).Select(j => (j.Fd.Value, NamespacePlan.FlagOf(j.Type))).ToList(),
                 plan.Namespaces.UnshareAfterRelease,
                 childEnd.Value,
                 image.Value,
-                ["runcs", "init", childEnd.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
+                ["runcs", "init", childEnd.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+                BecomeRootInUserNamespace: plan.Namespaces.NewUser || joinFds.Any(j => j.Type == "user"));
+            child = pidJoin is null ? Spawner.Spawn(request) : PidNamespace.SpawnInside(pidJoin, () => Spawner.Spawn(request));
             childEnd.Dispose();
-            foreach (var fd in plan.InheritedFds)
+            foreach (var fd in inherited)
                 SysCall.SetCloexec(fd, true);
-            var launched = new LaunchedInit(child.Pid, new InitChannel(parentEnd));
+            var childJoins = joinFds.Where(j => j.Type is not ("pid" or "mount")).Select(j => j.Type).ToList();
+            var launched = new LaunchedInit(child.Pid, new InitChannel(parentEnd), childJoins);
             bool released = false;
             try
             {
@@ -67,7 +75,7 @@ public static class Launcher
                     IdMaps.Write(child.Pid, plan.Linux!, plan.DenySetgroups);
                 var config = prepare(child.Pid);
                 child.Release();
-                launched.Channel.SendJson(MessageType.Config, config with { HostPid = child.Pid }, LaunchJson.Default.InitConfig);
+                SendConfig(launched, config with { HostPid = child.Pid, MountNamespaceFd = mountJoin?.Value ?? -1 });
                 released = true;
             }
             finally
@@ -84,13 +92,31 @@ public static class Launcher
         {
             child?.Dispose();
             childEnd.Dispose();
-            foreach (var fd in joinFds)
+            foreach (var (fd, _) in joinFds)
                 fd.Dispose();
         }
     }
 
+    /// <summary>
+    /// A child that failed before exec closes its end early, so the send fails; what it
+    /// wrote before exiting says why.
+    /// </summary>
+    private static void SendConfig(LaunchedInit init, InitConfig config)
+    {
+        try
+        {
+            init.Channel.SendJson(MessageType.Config, config, LaunchJson.Default.InitConfig);
+        }
+        catch (SyscallException e) when (e.Errno == Errno.EPIPE)
+        {
+            if (init.Channel.Receive() is { Type: MessageType.ChildFailed } failed)
+                throw new RuncsException(Spawner.DescribeChildFailure(failed.Payload, init.ChildJoins));
+            throw new RuncsException($"container init exited before it was configured ({ExitDescription(init.Pid)})");
+        }
+    }
+
     /// <summary>Serves the init until it reports Ready; runs the runtime-namespace hooks when asked.</summary>
-    public static void WaitReady(LaunchedInit init, Action runHooks, IReadOnlyList<string> joinedNamespaces)
+    public static void WaitReady(LaunchedInit init, Action runHooks)
     {
         while (true)
         {
@@ -104,7 +130,7 @@ public static class Launcher
                 case MessageType.Error:
                     throw new RuncsException(msg.Value.Text);
                 case MessageType.ChildFailed:
-                    throw new RuncsException(Spawner.DescribeChildFailure(msg.Value.Payload, joinedNamespaces));
+                    throw new RuncsException(Spawner.DescribeChildFailure(msg.Value.Payload, init.ChildJoins));
                 case MessageType.RunHooks:
                     try
                     {

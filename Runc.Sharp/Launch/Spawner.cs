@@ -9,11 +9,12 @@ namespace Runc.Sharp.Launch;
 /// <summary>How to start the init stage: new namespaces for clone3, namespaces to join, and what to exec.</summary>
 public sealed record SpawnRequest(
     ulong CloneFlags,
-    IReadOnlyList<int> JoinNamespaceFds,
+    IReadOnlyList<(int Fd, ulong Type)> JoinNamespaces,
     ulong UnshareAfterRelease,
     int ChildChannelFd,
     int ImageFd,
-    IReadOnlyList<string> Argv);
+    IReadOnlyList<string> Argv,
+    bool BecomeRootInUserNamespace);
 
 /// <summary>
 /// Starts the init stage with a raw clone3. The child branch runs only raw system
@@ -37,7 +38,9 @@ public static unsafe partial class Spawner
         public int ImageFd;
         public int NsCount;
         public int* NsFds;
+        public long* NsTypes;
         public long Unshare;
+        public int BecomeRoot;
         public byte* Empty;
         public byte** Argv;
         public byte** Envp;
@@ -114,14 +117,20 @@ public static unsafe partial class Spawner
         var strings = new List<byte[]> { new byte[1] };
         strings.AddRange(r.Argv.Select(s => SysCall.Utf8(s)));
         int stringBytes = strings.Sum(s => s.Length);
-        int size = sizeof(ChildArgs) + sizeof(int) * r.JoinNamespaceFds.Count + sizeof(nint) * (r.Argv.Count + 2) + stringBytes + 8;
+        int joins = r.JoinNamespaces.Count;
+        int size = sizeof(ChildArgs) + sizeof(long) * joins + sizeof(int) * joins + sizeof(nint) * (r.Argv.Count + 2) + stringBytes + 8;
         var block = (byte*)NativeMemory.AllocZeroed((nuint)size);
         var a = (ChildArgs*)block;
         byte* cursor = block + sizeof(ChildArgs);
+        a->NsTypes = (long*)cursor;
+        cursor += sizeof(long) * joins;
         a->NsFds = (int*)cursor;
-        for (int i = 0; i < r.JoinNamespaceFds.Count; i++)
-            a->NsFds[i] = r.JoinNamespaceFds[i];
-        cursor += sizeof(int) * r.JoinNamespaceFds.Count;
+        for (int i = 0; i < joins; i++)
+        {
+            a->NsFds[i] = r.JoinNamespaces[i].Fd;
+            a->NsTypes[i] = (long)r.JoinNamespaces[i].Type;
+        }
+        cursor += sizeof(int) * joins;
         a->Argv = (byte**)cursor;
         cursor += sizeof(nint) * (r.Argv.Count + 1);
         a->Envp = (byte**)cursor;
@@ -141,8 +150,9 @@ public static unsafe partial class Spawner
         a->SyncFd = syncFd;
         a->ChannelFd = r.ChildChannelFd;
         a->ImageFd = r.ImageFd;
-        a->NsCount = r.JoinNamespaceFds.Count;
+        a->NsCount = joins;
         a->Unshare = (long)r.UnshareAfterRelease;
+        a->BecomeRoot = r.BecomeRootInUserNamespace ? 1 : 0;
         return (nint)block;
     }
 
@@ -154,8 +164,18 @@ public static unsafe partial class Spawner
             Fail(a, 1);
         for (int i = 0; i < a->NsCount; i++)
         {
-            if (Libc.syscall_nogc(Sys.setns, a->NsFds[i], 0, 0, 0, 0, 0) != 0)
+            if (Libc.syscall_nogc(Sys.setns, a->NsFds[i], a->NsTypes[i], 0, 0, 0, 0) != 0)
                 Fail(a, (byte)(10 + i));
+        }
+        // Entering a user namespace gives every capability in it, but execve keeps them
+        // only for uid 0 of that namespace; the parent's uid is not mapped there.
+        if (a->BecomeRoot != 0)
+        {
+            Libc.syscall_nogc(Sys.setgroups, 0, 0, 0, 0, 0, 0);
+            if (Libc.syscall_nogc(Sys.setresgid, 0, 0, 0, 0, 0, 0) != 0)
+                Fail(a, 4);
+            if (Libc.syscall_nogc(Sys.setresuid, 0, 0, 0, 0, 0, 0) != 0)
+                Fail(a, 5);
         }
         if (a->Unshare != 0 && Libc.syscall_nogc(Sys.unshare, a->Unshare, 0, 0, 0, 0, 0) != 0)
             Fail(a, 2);
@@ -186,7 +206,9 @@ public static unsafe partial class Spawner
             1 => "wait for release",
             2 => "unshare",
             3 => "exec of the runcs init image",
-            _ when step >= 10 && step - 10 < joinedNamespaces.Count => $"setns {joinedNamespaces[step - 10]}",
+            4 => "setresgid 0 in the user namespace (is gid 0 mapped?)",
+            5 => "setresuid 0 in the user namespace (is uid 0 mapped?)",
+            _ when step >= 10 && step - 10 < joinedNamespaces.Count => $"setns into the {joinedNamespaces[step - 10]} namespace (linux.namespaces)",
             _ => $"step {step}",
         };
         return $"{what}: {SyscallException.Describe(errno)}";

@@ -24,16 +24,32 @@ public static class CreateChecks
             throw new RuncsException("cannot use console socket if runcs will not detach or allocate tty");
     }
 
+    public static void PidfdSocket(CreateRequest r)
+    {
+        if (r.PidfdSocket is not null)
+            throw new RuncsException("--pidfd-socket: not supported by runcs yet");
+    }
+
     public static void MountNamespace(RuntimeSpec spec)
     {
         if (spec.Linux?.Namespaces?.Any(n => n.Type == "mount") != true)
             throw new ConfigError($"{SpecReader.ConfigFileName}: linux.namespaces: runcs needs a mount namespace");
     }
 
+    /// <summary>Settings runcs cannot apply yet are refused here, never ignored.</summary>
     public static void Unsupported(RuntimeSpec spec)
     {
-        if (spec.Linux?.TimeOffsets is { Count: > 0 })
-            throw new ConfigError($"{SpecReader.ConfigFileName}: linux.timeOffsets: not supported by runcs yet");
+        var linux = spec.Linux;
+        string? what =
+            linux?.TimeOffsets is { Count: > 0 } ? "linux.timeOffsets"
+            : linux?.Seccomp is not null ? "linux.seccomp"
+            : linux?.IntelRdt is not null ? "linux.intelRdt"
+            : linux?.NetDevices is { Count: > 0 } ? "linux.netDevices"
+            : linux?.MemoryPolicy is not null ? "linux.memoryPolicy"
+            : linux?.Personality?.Flags is { Count: > 0 } ? "linux.personality.flags"
+            : null;
+        if (what is not null)
+            throw new ConfigError($"{SpecReader.ConfigFileName}: {what}: not supported by runcs yet");
     }
 
     /// <summary>LISTEN_FDS sockets then --preserve-fds: every one must be open.</summary>

@@ -8,7 +8,8 @@ using Runc.Sharp.Spec;
 namespace Runc.Sharp.Lifecycle;
 
 /// <summary>A container whose init is parked on exec.fifo; the init is still this process's child.</summary>
-public sealed record CreatedContainer(string Id, int Pid, ContainerState State);
+/// <param name="PtyMaster">For a foreground run with process.terminal: the pty master runcs proxies, else -1.</param>
+public sealed record CreatedContainer(string Id, int Pid, ContainerState State, int PtyMaster);
 
 /// <summary>
 /// `create`: checks everything it can first, then makes the state dir, fifo and cgroups,
@@ -23,6 +24,7 @@ public static class Creator
         var spec = SpecReader.LoadBundle(r.Bundle);
         var rootfs = CreateChecks.Rootfs(r, spec);
         CreateChecks.Console(r, spec);
+        CreateChecks.PidfdSocket(r);
         CreateChecks.MountNamespace(spec);
         CreateChecks.Unsupported(spec);
         var (extraFds, extraEnv) = CreateChecks.ExtraFds(r.PreserveFds);
@@ -61,8 +63,11 @@ public static class Creator
 
         var existed = cgroups.Create();
         undo.Add(() => cgroups.Destroy(existed));
+        foreach (var warning in cgroups.Set(CgroupLayout.Host.Mode, spec.Linux, includeDevices: true))
+            o.Warn(warning);
 
-        using var console = r.ConsoleSocket is null ? null : UnixSocket.Connect(r.ConsoleSocket, "--console-socket");
+        using var route = new ConsoleRoute(r.ConsoleSocket, spec.Process!.Terminal, r.Detach);
+        var console = route.ToInit;
         var namespaces = NamespacePlan.From(spec);
         var state = new ContainerState
         {
@@ -106,14 +111,14 @@ public static class Creator
         {
             HookStates.Run(spec, HookPhases.Prestart, hookState);
             HookStates.Run(spec, HookPhases.CreateRuntime, hookState);
-        }, namespaces.Joins.Select(j => $"{j.Type} {j.Path}").ToList());
+        });
 
         var stat = ProcStat.Read(init.Pid) ?? throw new RuncsException("container init exited right after setup");
         state = state with { InitPid = init.Pid, InitStartTime = stat.StartTime };
         o.Store.Write(held, state);
         if (r.PidFile is not null)
             PidFile.Write(r.PidFile, init.Pid);
-        return new CreatedContainer(r.Id, init.Pid, state);
+        return new CreatedContainer(r.Id, init.Pid, state, route.ReceiveMaster());
     }
 }
 

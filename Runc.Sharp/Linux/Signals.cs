@@ -31,10 +31,13 @@ public static class Signals
         if (name.StartsWith("RTMIN", StringComparison.Ordinal) || name.StartsWith("RTMAX", StringComparison.Ordinal))
         {
             var rest = name[5..];
-            int offset = rest.Length == 0 ? 0 : int.Parse(rest, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-            int sig = name.StartsWith("RTMIN", StringComparison.Ordinal) ? 34 + offset : 64 + offset;
-            if (sig is >= 34 and <= 64)
-                return sig;
+            int offset = 0;
+            if (rest.Length == 0 || int.TryParse(rest, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out offset))
+            {
+                int sig = name.StartsWith("RTMIN", StringComparison.Ordinal) ? 34 + offset : 64 + offset;
+                if (sig is >= 34 and <= 64)
+                    return sig;
+            }
         }
         throw new RuncsException($"unknown signal \"{text}\"");
     }

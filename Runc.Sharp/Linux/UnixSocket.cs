@@ -34,10 +34,14 @@ public static unsafe class UnixSocket
         return owned;
     }
 
-    public static (FileDescriptor A, FileDescriptor B) SeqPacketPair()
+    public static (FileDescriptor A, FileDescriptor B) SeqPacketPair() => Pair(Af.SOCK_SEQPACKET);
+
+    public static (FileDescriptor A, FileDescriptor B) StreamPair() => Pair(Af.SOCK_STREAM);
+
+    private static (FileDescriptor A, FileDescriptor B) Pair(int type)
     {
         int* sv = stackalloc int[2];
-        if (Libc.socketpair(Af.UNIX, Af.SOCK_SEQPACKET | Af.SOCK_CLOEXEC, 0, sv) != 0)
+        if (Libc.socketpair(Af.UNIX, type | Af.SOCK_CLOEXEC, 0, sv) != 0)
             throw SyscallException.FromLast("socketpair");
         return (new FileDescriptor(sv[0]), new FileDescriptor(sv[1]));
     }

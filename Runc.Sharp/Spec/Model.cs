@@ -56,7 +56,10 @@ public sealed record Process : SpecNode
 {
     public bool Terminal { get; init; }
     public ConsoleSize? ConsoleSize { get; init; }
-    public User User { get; init; } = new();
+    private readonly User? _user;
+
+    /// <summary>process.user; absent means uid 0, gid 0 (as runc).</summary>
+    public User User { get => _user ?? User.Root; init => _user = value; }
     public IReadOnlyList<string>? Args { get; init; }
     public string? CommandLine { get; init; }
     public IReadOnlyList<string>? Env { get; init; }
@@ -80,6 +83,8 @@ public sealed record ConsoleSize : SpecNode
 
 public sealed record User : SpecNode
 {
+    public static readonly User Root = new();
+
     public uint Uid { get; init; }
     public uint Gid { get; init; }
     public uint? Umask { get; init; }

@@ -7,10 +7,9 @@ internal static class MountChecks
         var mounts = s.Mounts;
         for (int i = 0; mounts is not null && i < mounts.Count; i++)
         {
+            // A relative destination is taken relative to "/" (config.md "mounts").
             if (string.IsNullOrEmpty(mounts[i].Destination))
                 yield return new($"mounts[{i}].destination", "must not be empty");
-            else if (!mounts[i].Destination!.StartsWith('/'))
-                yield return new($"mounts[{i}].destination", $"\"{mounts[i].Destination}\" must be an absolute path");
         }
     }
 

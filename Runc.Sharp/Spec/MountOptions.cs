@@ -61,6 +61,8 @@ public sealed record ParsedMountOptions(
     string Data)
 {
     public MountFlags Flags => Set & ~Clear;
+    /// <summary>An r*atime option was given, so mount_setattr must run even when its bits are 0 (relatime).</summary>
+    public bool RecursiveAtime { get; init; }
     public bool IsBind => (Set & MountFlags.Bind) != 0;
     public bool IsRecursiveBind => IsBind && (Set & MountFlags.Rec) != 0;
 }
@@ -149,11 +151,13 @@ public static class MountOptions
         MountAttr rset = 0, rclear = 0;
         var propagation = new List<MountFlags>();
         var data = new List<string>();
-        bool copyUp = false, idmap = false, ridmap = false;
+        bool copyUp = false, idmap = false, ridmap = false, atimeChosen = false;
         if (mount.Type == "bind")
             set |= MountFlags.Bind;
         foreach (var option in mount.Options ?? [])
         {
+            if (option is null)
+                continue;
             if (FlagOptions.TryGetValue(option, out var f))
             {
                 if (f.Clear) { clear |= f.Flag; set &= ~f.Flag; }
@@ -163,7 +167,24 @@ public static class MountOptions
                 propagation.Add(p);
             else if (RecursiveOptions.TryGetValue(option, out var r))
             {
-                if (r.Clear) rclear |= r.Attr; else rset |= r.Attr;
+                if (r.Attr is MountAttr.RelAtime or MountAttr.NoAtime or MountAttr.StrictAtime)
+                {
+                    // The atime mode is one field: any choice rewrites all of it (the kernel
+                    // wants the whole mask cleared), and clearing a mode means the default.
+                    rclear |= MountAttr.AtimeMask;
+                    rset = (rset & ~MountAttr.AtimeMask) | (r.Clear ? MountAttr.RelAtime : r.Attr);
+                    atimeChosen = true;
+                }
+                else if (r.Clear)
+                {
+                    rclear |= r.Attr;
+                    rset &= ~r.Attr;
+                }
+                else
+                {
+                    rset |= r.Attr;
+                    rclear &= ~r.Attr;
+                }
             }
             else if (option == "tmpcopyup") copyUp = true;
             else if (option == "idmap") idmap = true;
@@ -172,7 +193,10 @@ public static class MountOptions
         }
         if (mount.UidMappings is { Count: > 0 })
             idmap = true;
-        return new ParsedMountOptions(set, clear, propagation, rset, rclear, copyUp, idmap, ridmap, string.Join(',', data));
+        return new ParsedMountOptions(set, clear, propagation, rset, rclear, copyUp, idmap, ridmap, string.Join(',', data))
+        {
+            RecursiveAtime = atimeChosen,
+        };
     }
 
     public static bool IsBind(Mount mount) => Parse(mount).IsBind;

@@ -116,10 +116,4 @@ internal static class ProcessChecks
         if (s.Process?.Scheduler is { } sch && Array.IndexOf(Known.SchedulerPolicies, sch.Policy) < 0)
             yield return new("process.scheduler.policy", $"unknown policy \"{sch.Policy}\"");
     }
-
-    public static IEnumerable<ValidationError> ConsoleSizeNeedsTerminal(RuntimeSpec s)
-    {
-        if (s.Process is { Terminal: false, ConsoleSize: not null })
-            yield return new("process.consoleSize", "is only valid with process.terminal true");
-    }
 }

@@ -56,7 +56,7 @@ public static class SpecReader
         }
         catch (JsonException e)
         {
-            throw new ConfigError(Describe(e, document));
+            throw new ConfigError(Describe(e, document, type));
         }
         catch (InvalidOperationException e)
         {
@@ -65,48 +65,92 @@ public static class SpecReader
         }
     }
 
-    private static string Describe(JsonException e, string document)
+    private static string Describe(JsonException e, string document, JsonTypeInfo root)
     {
         var where = e.LineNumber is { } line
             ? $" (line {line + 1}, column {(e.BytePositionInLine ?? 0) + 1})"
             : "";
         var path = JsonPathToSpecPath(e.Path);
-        bool syntax = e.InnerException is not null || e.Message.Contains("invalid", StringComparison.OrdinalIgnoreCase) && path.Length == 0;
-        if (path.Length == 0)
+        bool conversion = e.Message.Contains("could not be converted to ", StringComparison.Ordinal)
+            || e.Message.StartsWith("DeserializeUnableToConvertValue", StringComparison.Ordinal);
+        if (!conversion || path.Length == 0)
             return $"{document}: invalid JSON{where}: {FirstSentence(e.Message)}";
-        return syntax && e.Message.Contains("is invalid after", StringComparison.Ordinal)
-            ? $"{document}: invalid JSON{where}: {FirstSentence(e.Message)}"
-            : $"{document}: {path}: {TypeProblem(e)}{where}";
+        return $"{document}: {path}: wrong type, expected {ExpectedKind(root, e.Path!)}{where}";
     }
 
-    private static string TypeProblem(JsonException e)
+    /// <summary>Walks the serializer's metadata along the JSON path to name the type the member wants.</summary>
+    internal static string ExpectedKind(JsonTypeInfo root, string jsonPath)
     {
-        var m = e.Message;
-        const string marker = "could not be converted to ";
-        var i = m.IndexOf(marker, StringComparison.Ordinal);
-        if (i < 0)
-            return FirstSentence(m);
-        var target = m[(i + marker.Length)..];
-        var end = target.IndexOfAny([' ', '.']);
-        var typeName = end < 0 ? target : target[..end];
-        return $"wrong type, expected {Friendly(typeName)}";
+        Type? type = root.Type;
+        foreach (var segment in PathSegments(jsonPath))
+        {
+            if (type is null)
+                break;
+            type = Nullable.GetUnderlyingType(type) ?? type;
+            if (segment.Index)
+                type = ElementType(type);
+            else if (ElementType(type) is { } valueType && type.IsGenericType && type.Name.Contains("Dictionary", StringComparison.Ordinal))
+                type = valueType;
+            else
+                type = root.Options.GetTypeInfo(type).Properties.FirstOrDefault(p => p.Name == segment.Name)?.PropertyType;
+        }
+        return type is null ? "another type" : Kind(Nullable.GetUnderlyingType(type) ?? type);
     }
 
-    private static string Friendly(string clrType) => clrType switch
-    {
-        _ when clrType.Contains("IReadOnlyList", StringComparison.Ordinal) => "an array",
-        _ when clrType.Contains("IReadOnlyDictionary", StringComparison.Ordinal) => "an object",
-        "System.String" => "a string",
-        "System.Boolean" or "System.Nullable`1[System.Boolean]" => "a boolean",
-        _ when clrType.Contains("Int", StringComparison.Ordinal) => "an integer in range",
-        _ when clrType.StartsWith("Runc.Sharp.Spec.", StringComparison.Ordinal) => "an object",
-        _ => clrType,
-    };
+    private static Type? ElementType(Type type) =>
+        type.IsArray ? type.GetElementType()
+        : type.IsGenericType ? type.GetGenericArguments()[^1]
+        : null;
 
+    private static string Kind(Type t) =>
+        t == typeof(string) ? "a string"
+        : t == typeof(bool) ? "a boolean"
+        : t == typeof(int) || t == typeof(uint) || t == typeof(long) || t == typeof(ulong) || t == typeof(ushort) ? $"an integer ({Range(t)})"
+        : t.IsGenericType && t.Name.Contains("Dictionary", StringComparison.Ordinal) ? "an object"
+        : t.IsGenericType || t.IsArray ? "an array"
+        : "an object";
+
+    private static string Range(Type t) =>
+        t == typeof(int) ? "32-bit" : t == typeof(uint) ? "0 to 4294967295" : t == typeof(ushort) ? "0 to 65535"
+        : t == typeof(ulong) ? "0 to 2^64-1" : "64-bit";
+
+    private readonly record struct Segment(string Name, bool Index);
+
+    /// <summary>"$.a.b[2]['x.y']" → a, b, [2], x.y.</summary>
+    private static IEnumerable<Segment> PathSegments(string jsonPath)
+    {
+        int i = jsonPath.StartsWith('$') ? 1 : 0;
+        while (i < jsonPath.Length)
+        {
+            if (jsonPath[i] == '.')
+            {
+                int j = i + 1;
+                while (j < jsonPath.Length && jsonPath[j] is not ('.' or '['))
+                    j++;
+                yield return new Segment(jsonPath[(i + 1)..j], false);
+                i = j;
+            }
+            else if (jsonPath[i] == '[')
+            {
+                int close = jsonPath.IndexOf(']', i);
+                if (close < 0)
+                    yield break;
+                var inner = jsonPath[(i + 1)..close];
+                yield return inner.StartsWith('\'') ? new Segment(inner.Trim('\''), false) : new Segment(inner, true);
+                i = close + 1;
+            }
+            else
+                i++;
+        }
+    }
+
+    /// <summary>The serializer's first sentence, without its advice about reader options or paths.</summary>
     private static string FirstSentence(string message)
     {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return (cut < 0 ? message : message[..cut]).TrimEnd('.', ' ');
+        var cut = message.IndexOf(". ", StringComparison.Ordinal);
+        var first = cut < 0 ? message : message[..cut];
+        var path = first.IndexOf(" Path:", StringComparison.Ordinal);
+        return (path < 0 ? first : first[..path]).TrimEnd('.', ' ');
     }
 
     /// <summary>"$.linux.namespaces[2].type" → "linux.namespaces[2].type".</summary>

@@ -27,7 +27,6 @@ public static class SpecValidator
         ProcessChecks.OomScoreAdj,
         ProcessChecks.IoPriorityValues,
         ProcessChecks.SchedulerPolicy,
-        ProcessChecks.ConsoleSizeNeedsTerminal,
         MountChecks.Destinations,
         MountChecks.IdMappedMounts,
         HookChecks.Paths,
@@ -47,7 +46,10 @@ public static class SpecValidator
 
     public static IReadOnlyList<ValidationError> Validate(RuntimeSpec spec)
     {
-        var errors = new List<ValidationError>();
+        // The other checks assume no null elements; report those alone first.
+        var errors = NullChecks.Elements(spec).ToList();
+        if (errors.Count > 0)
+            return errors;
         foreach (var check in Checks)
             errors.AddRange(check(spec));
         return errors;

@@ -13,15 +13,16 @@ namespace Runc.Sharp.Launch.Init;
 /// </summary>
 public static class ConsoleSetup
 {
-    public static void Attach(InitConfig c, Spec.Process process)
+    public static void Attach(InitConfig c, Spec.Process process, bool bindDevConsole)
     {
         if (c.ConsoleSocketFd < 0)
             throw new RuncsException("process.terminal is true but no console socket was given");
         var pty = Pty.Open();
         if (process.ConsoleSize is { } size)
             pty.Resize(size.Height, size.Width);
-        using (var root = new RootDir("/"))
+        if (bindDevConsole)
         {
+            using var root = new RootDir("/");
             using var console = root.OpenOrCreate("/dev/console", asDirectory: false, 0x1B6);
             SysCall.Mount(pty.SlavePath, SysCall.FdPath(console.Value), null, (ulong)MountFlags.Bind, null, $"bind {pty.SlavePath} on /dev/console");
         }

@@ -29,7 +29,13 @@ public sealed unsafe class Executable
             env.Add("HOME=" + HomeOf(p.User.Uid));
         var name = args[0];
         if (name.Contains('/'))
+        {
+            if (!File.Exists(name))
+                throw new RuncsException($"exec: \"{name}\": stat {name}: no such file or directory");
+            if (!IsExecutableFile(name))
+                throw new RuncsException($"exec: \"{name}\": permission denied");
             return new Executable(name, args, env);
+        }
         var pathVar = env.LastOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?[5..] ?? DefaultPath;
         foreach (var dir in pathVar.Split(':'))
         {

@@ -26,6 +26,10 @@ public static class InitMain
                 throw new RuncsException("init: expected the configuration from the parent");
             var config = JsonSerializer.Deserialize(msg.Payload, LaunchJson.Default.InitConfig)
                 ?? throw new RuncsException("init: empty configuration");
+            foreach (var inherited in new[] { fd, config.FifoFd, config.ConsoleSocketFd, config.MountNamespaceFd }.Where(f => f >= 0))
+                SysCall.SetCloexec(inherited, true);
+            if (config.MountNamespaceFd >= 0)
+                MountNamespace.Enter(config.MountNamespaceFd);
             InitSequence.Run(config, channel);
             return 0;
         }

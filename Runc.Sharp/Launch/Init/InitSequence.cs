@@ -11,6 +11,11 @@ public static class InitSequence
 {
     public static void Run(InitConfig c, InitChannel channel)
     {
+        if (c.Exec)
+        {
+            RunExec(c, channel);
+            return;
+        }
         var spec = c.Spec;
         var process = spec.Process ?? throw new RuncsException("process: must be set");
         Libc.umask(0);
@@ -22,7 +27,7 @@ public static class InitSequence
         RootfsSetup.SwitchRoot(c);
 
         if (process.Terminal)
-            ConsoleSetup.Attach(c, process);
+            ConsoleSetup.Attach(c, process, bindDevConsole: true);
         RootfsSetup.Finalize(spec);
         if (!string.IsNullOrEmpty(spec.Hostname) && Libc.sethostname(spec.Hostname, (nuint)System.Text.Encoding.UTF8.GetByteCount(spec.Hostname)) != 0)
             throw SyscallException.FromLast("sethostname", $"\"{spec.Hostname}\" (hostname)");
@@ -41,13 +46,30 @@ public static class InitSequence
         for (int i = 0; i < HookPhases.Of(spec.Hooks, HookPhases.StartContainer).Count; i++)
             HookProcess.Run(HookPhases.Of(spec.Hooks, HookPhases.StartContainer)[i], HookPhases.StartContainer, i, c.HookState);
 
+        ExecUserProcess(c, process, exec);
+    }
+
+    /// <summary>exec mode: the container exists; only the process is set up.</summary>
+    private static void RunExec(InitConfig c, InitChannel channel)
+    {
+        var process = c.Spec.Process ?? throw new RuncsException("process: must be set");
+        if (process.Terminal)
+            ConsoleSetup.Attach(c, process, bindDevConsole: false);
+        ProcessSetup.ApplyAttributes(c with { NoNewKeyring = true }, process);
+        ProcessSetup.SwitchUser(c, process);
+        var exec = Executable.Resolve(process, c.ExtraEnv);
+        channel.Send(MessageType.Ready);
+        ExecUserProcess(c, process, exec);
+    }
+
+    /// <summary>The last steps, on the thread that calls execve: close what the container must not get, no_new_privs, exec.</summary>
+    private static void ExecUserProcess(InitConfig c, Spec.Process process, Executable exec)
+    {
         SysCall.CloexecFrom(3);
         for (int fd = 3; fd < 3 + c.ExtraFds; fd++)
             SysCall.SetCloexec(fd, false);
         if (process.NoNewPrivileges)
             CapabilityControl.SetNoNewPrivs();
-        if (spec.Linux?.Seccomp is not null)
-            throw new RuncsException("linux.seccomp: seccomp filters are not supported by runcs yet");
         if (process.ExecCPUAffinity?.Final is { Length: > 0 } final)
             ProcessAttributes.SetAffinity(final, "process.execCPUAffinity.final");
         exec.Exec();

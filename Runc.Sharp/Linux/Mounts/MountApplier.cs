@@ -57,7 +57,8 @@ public static class MountApplier
     {
         var bindRemount = opts.Flags & ~(MountFlags.Bind | MountFlags.Rec | MountFlags.Remount);
         bool needsRemount = opts.IsBind && bindRemount != 0;
-        if (!needsRemount && opts.Propagation.Count == 0 && opts.RecursiveSet == 0 && opts.RecursiveClear == 0)
+        bool recursive = opts.RecursiveSet != 0 || opts.RecursiveClear != 0 || opts.RecursiveAtime;
+        if (!needsRemount && opts.Propagation.Count == 0 && !recursive)
             return;
         using var top = root.Open(destination) ?? throw new RuncsException($"{what}: {destination} vanished after mount");
         var topPath = SysCall.FdPath(top.Value);
@@ -65,13 +66,8 @@ public static class MountApplier
             Remount(topPath, bindRemount, $"{destination} ({what})");
         foreach (var p in opts.Propagation)
             SysCall.Mount(null, topPath, null, (ulong)p, null, $"propagation of {destination} ({what})");
-        if (opts.RecursiveSet != 0 || opts.RecursiveClear != 0)
-        {
-            var clear = opts.RecursiveClear;
-            if ((opts.RecursiveSet & MountAttr.AtimeMask) != 0 || opts.RecursiveClear is MountAttr.NoAtime or MountAttr.StrictAtime)
-                clear |= MountAttr.AtimeMask;
-            SysCall.MountSetattr(top.Value, (ulong)opts.RecursiveSet, (ulong)clear, recursive: true, $"{destination} ({what})");
-        }
+        if (recursive)
+            SysCall.MountSetattr(top.Value, (ulong)opts.RecursiveSet, (ulong)opts.RecursiveClear, recursive: true, $"{destination} ({what})");
     }
 
     /// <summary>

@@ -38,8 +38,13 @@ public sealed class RootDir : IDisposable
     /// component as a directory or as an empty file. Each component is created through
     /// a descriptor of its safely resolved parent.
     /// </summary>
-    public FileDescriptor OpenOrCreate(string path, bool asDirectory, uint mode = 0x1ED /* 0755 */)
+    public FileDescriptor OpenOrCreate(string path, bool asDirectory, uint mode = 0x1ED /* 0755 */) =>
+        OpenOrCreate(path, asDirectory, mode, depth: 0);
+
+    private FileDescriptor OpenOrCreate(string path, bool asDirectory, uint mode, int depth)
     {
+        if (depth > 40)
+            throw new SyscallException("open", InRoot(path), Errno.ELOOP);
         var existing = Open(path);
         if (existing is not null)
             return existing;
@@ -47,14 +52,31 @@ public sealed class RootDir : IDisposable
         var slash = rel.LastIndexOf('/');
         var parentPath = slash < 0 ? "." : rel[..slash];
         var name = slash < 0 ? rel : rel[(slash + 1)..];
-        using var parent = parentPath == "." ? new FileDescriptor(Dup()) : OpenOrCreate(parentPath, asDirectory: true);
+        using var parent = parentPath == "." ? new FileDescriptor(Dup()) : OpenOrCreate(parentPath, asDirectory: true, 0x1ED, depth + 1);
         using var parentDir = Reopen(parent, O.RDONLY | O.DIRECTORY, parentPath);
         int r = asDirectory
             ? Libc.mkdirat(parentDir.Value, name, (int)mode)
             : CreateFile(parentDir.Value, name, mode);
         if (r != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() is var errno && errno != Errno.EEXIST)
             throw new SyscallException(asDirectory ? "mkdir" : "create", InRoot(path), errno);
-        return Open(path) ?? throw new SyscallException("open", InRoot(path), Errno.ENOENT);
+        if (Open(path) is { } made)
+            return made;
+        // Still missing: the name is a dangling symlink. Create its target, read as a
+        // path inside the root (an absolute target is relative to the root, not the host).
+        var target = ReadLink(parentDir.Value, name) ?? throw new SyscallException("open", InRoot(path), Errno.ENOENT);
+        var resolved = target.StartsWith('/') ? target : parentPath + "/" + target;
+        return OpenOrCreate(resolved, asDirectory, mode, depth + 1);
+    }
+
+    private static unsafe string? ReadLink(int dirfd, string name)
+    {
+        var buf = new byte[4096];
+        fixed (byte* b = buf)
+        fixed (byte* n = SysCall.Utf8(name))
+        {
+            long len = Libc.syscall(Sys.readlinkat, dirfd, (long)n, (long)b, buf.Length, 0, 0);
+            return len <= 0 ? null : System.Text.Encoding.UTF8.GetString(buf, 0, (int)len);
+        }
     }
 
     private static int CreateFile(int dirfd, string name, uint mode)

@@ -176,6 +176,15 @@ internal static unsafe partial class Libc
     public static partial int ptsname_r(int fd, byte* buf, nuint buflen);
 
     [LibraryImport(Lib, SetLastError = true)]
+    public static partial int tcgetattr(int fd, byte* termios);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int tcsetattr(int fd, int action, byte* termios);
+
+    [LibraryImport(Lib)]
+    public static partial void cfmakeraw(byte* termios);
+
+    [LibraryImport(Lib, SetLastError = true)]
     public static partial int sched_setaffinity(int pid, nuint size, byte* mask);
 
     [LibraryImport(Lib, SetLastError = true)]

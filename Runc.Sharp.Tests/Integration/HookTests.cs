@@ -1,0 +1,124 @@
+using System.Text.Json.Nodes;
+using NUnit.Framework;
+
+namespace Runc.Sharp.Tests.Integration;
+
+/// <summary>All six hooks: order, where they run, the state they read on stdin, failures.</summary>
+[TestFixture]
+[NonParallelizable]
+public class HookTests
+{
+    private static JsonObject Hook(string log, string phase, int? timeout = null, string extra = "") => new()
+    {
+        ["path"] = "/bin/sh",
+        ["args"] = new JsonArray("sh", "-c", $"cat > {log}/{phase}.json; echo {phase} >> {log}/order; {extra}"),
+        ["env"] = new JsonArray("PATH=/bin:/usr/bin", "HOOKVAR=set"),
+        ["timeout"] = timeout,
+    };
+
+    private static TestBundle WithHooks(string log, params string[] phases)
+    {
+        var b = new TestBundle("sh", "-c", $"echo process >> {log}/order");
+        var hooks = new JsonObject();
+        foreach (var p in phases)
+            hooks[p] = new JsonArray(Hook(log, p));
+        b.Config["hooks"] = hooks;
+        b.Config["mounts"]!.AsArray().Add(new JsonObject
+        {
+            ["destination"] = log, ["type"] = "bind", ["source"] = log, ["options"] = new JsonArray("rbind", "rw"),
+        });
+        return b;
+    }
+
+    [Test]
+    public void AllSixRunInSpecOrderWithTheStateOnStdin()
+    {
+        using var log = new TempDir();
+        using var b = WithHooks(log.Path, "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop");
+        Assert.That(b.Create().ExitCode, Is.Zero);
+        Assert.That(File.ReadAllLines(Path.Combine(log.Path, "order")), Is.EqualTo(new[] { "prestart", "createRuntime", "createContainer" }),
+            "create runs the first three hooks and nothing else");
+        var pid = b.State()["pid"]!.GetValue<int>();
+        Assert.That(b.Runcs("start", b.Id).ExitCode, Is.Zero);
+        LifecycleTests.WaitFor(() => b.Status() == "stopped");
+        Assert.That(b.Runcs("delete", b.Id).ExitCode, Is.Zero);
+        Assert.That(File.ReadAllLines(Path.Combine(log.Path, "order")), Is.EqualTo(new[]
+        {
+            "prestart", "createRuntime", "createContainer", "startContainer", "process", "poststart", "poststop",
+        }).Or.EqualTo(new[]
+        {
+            "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "process", "poststop",
+        }));
+        foreach (var (phase, status) in new[] { ("prestart", "created"), ("createRuntime", "created"), ("createContainer", "created"),
+                     ("startContainer", "created"), ("poststart", "running"), ("poststop", "stopped") })
+        {
+            var state = JsonNode.Parse(File.ReadAllText(Path.Combine(log.Path, phase + ".json")))!;
+            Assert.That(state["id"]!.GetValue<string>(), Is.EqualTo(b.Id), phase);
+            Assert.That(state["bundle"]!.GetValue<string>(), Is.EqualTo(b.Dir), phase);
+            Assert.That(state["status"]!.GetValue<string>(), Is.EqualTo(status), phase);
+            if (phase != "poststop")
+                Assert.That(state["pid"]!.GetValue<int>(), Is.EqualTo(pid), phase);
+        }
+    }
+
+    [Test]
+    public void HooksGetOnlyTheirOwnEnvironment()
+    {
+        using var log = new TempDir();
+        using var b = new TestBundle("true");
+        b.Config["hooks"] = new JsonObject
+        {
+            ["prestart"] = new JsonArray(new JsonObject
+            {
+                ["path"] = "/bin/sh",
+                ["args"] = new JsonArray("sh", "-c", $"env | sort > {log.Path}/env"),
+                ["env"] = new JsonArray("ONLY=this"),
+            }),
+        };
+        Assert.That(b.Run().ExitCode, Is.Zero);
+        var env = File.ReadAllLines(Path.Combine(log.Path, "env"));
+        Assert.That(env, Does.Contain("ONLY=this"));
+        Assert.That(env.Any(l => l.StartsWith("RUNCS_", StringComparison.Ordinal)), Is.False);
+    }
+
+    [Test]
+    public void FailingPrestartFailsCreateAndLeavesNothing()
+    {
+        using var log = new TempDir();
+        using var b = new TestBundle("true");
+        b.Config["hooks"] = new JsonObject { ["prestart"] = new JsonArray(Hook(log.Path, "prestart", extra: "exit 3")) };
+        var before = Runcs.InitProcesses();
+        var r = b.Create();
+        Assert.That(r.ExitCode, Is.EqualTo(1));
+        Assert.That(r.Stderr, Does.Contain("prestart hook #0").And.Contain("exit status 3"));
+        b.AssertNothingLeft(before);
+    }
+
+    [Test]
+    public void HookTimeoutKillsTheHookAndFailsCreate()
+    {
+        using var log = new TempDir();
+        using var b = new TestBundle("true");
+        b.Config["hooks"] = new JsonObject { ["createRuntime"] = new JsonArray(Hook(log.Path, "createRuntime", timeout: 1, extra: "sleep 30")) };
+        var before = Runcs.InitProcesses();
+        var started = DateTime.UtcNow;
+        var r = b.Create();
+        Assert.That(r.ExitCode, Is.EqualTo(1));
+        Assert.That(r.Stderr, Does.Contain("timed out"));
+        Assert.That(DateTime.UtcNow - started, Is.LessThan(TimeSpan.FromSeconds(20)));
+        b.AssertNothingLeft(before);
+    }
+
+    [Test]
+    public void FailingPoststopIsOnlyAWarning()
+    {
+        using var log = new TempDir();
+        using var b = new TestBundle("true");
+        b.Config["hooks"] = new JsonObject { ["poststop"] = new JsonArray(Hook(log.Path, "poststop", extra: "exit 1"), Hook(log.Path, "poststop2")) };
+        Assert.That(b.Run("--keep").ExitCode, Is.Zero);
+        var d = b.Runcs("delete", b.Id);
+        Assert.That(d.ExitCode, Is.Zero, d.ToString());
+        Assert.That(d.Stderr, Does.Contain("warning"));
+        Assert.That(File.ReadAllLines(Path.Combine(log.Path, "order")), Is.EqualTo(new[] { "poststop", "poststop2" }), "the remaining hooks still run");
+    }
+}

@@ -1,0 +1,201 @@
+using System.Text.Json.Nodes;
+using NUnit.Framework;
+
+namespace Runc.Sharp.Tests.Integration;
+
+/// <summary>process.*: checked from inside the container.</summary>
+[TestFixture]
+[NonParallelizable]
+public class ProcessTests
+{
+    private static ProcResult RunShell(string script, Action<TestBundle>? configure = null)
+    {
+        using var b = new TestBundle("sh", "-c", script);
+        configure?.Invoke(b);
+        var r = b.Run();
+        Assert.That(Directory.Exists(Path.Combine(b.StateRoot, b.Id)), Is.False, "run must delete the container");
+        return r;
+    }
+
+    [Test]
+    public void RunPrintsOutputAndExitsWithTheContainerStatus()
+    {
+        var r = RunShell("echo hello; exit 7");
+        Assert.That(r.Stdout, Is.EqualTo("hello\n"));
+        Assert.That(r.ExitCode, Is.EqualTo(7));
+    }
+
+    [Test]
+    public void KilledContainerExitsWith128PlusSignal()
+    {
+        using var b = new TestBundle("sleep", "300");
+        b.Save();
+        // run in the foreground, and SIGKILL the container from outside once it runs.
+        var run = Task.Run(() => b.Runcs("run", "--bundle", b.Dir, b.Id));
+        LifecycleTests.WaitFor(() => b.Runcs("state", b.Id) is { ExitCode: 0 } s && s.Stdout.Contains("\"running\""));
+        Assert.That(b.Runcs("kill", b.Id, "KILL").ExitCode, Is.Zero);
+        var r = run.Result;
+        Assert.That(r.ExitCode, Is.EqualTo(128 + 9), r.ToString());
+    }
+
+    [Test]
+    public void SignalsToRunAreForwardedToTheContainer()
+    {
+        using var b = new TestBundle("sh", "-c", "trap 'exit 42' TERM; while true; do sleep 0.05; done");
+        b.Save();
+        var psi = new System.Diagnostics.ProcessStartInfo(Runcs.Binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "--root", b.StateRoot, "run", "--bundle", b.Dir, b.Id })
+            psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        LifecycleTests.WaitFor(() => b.Runcs("state", b.Id) is { ExitCode: 0 } s && s.Stdout.Contains("\"running\""));
+        Thread.Sleep(200);
+        Assert.That(Linux.Native.Libc.kill(p.Id, 15), Is.Zero);
+        Assert.That(p.WaitForExit(10000), Is.True);
+        Assert.That(p.ExitCode, Is.EqualTo(42), "runcs run exits with the container's status after forwarding SIGTERM");
+    }
+
+    [Test]
+    public void InitIsPid1InItsOwnPidNamespace()
+    {
+        var r = RunShell("echo $$; ps -o pid | wc -l");
+        Assert.That(r.Stdout.Split('\n')[0], Is.EqualTo("1"), r.ToString());
+    }
+
+    [Test]
+    public void HostnameAndDomainname()
+    {
+        var r = RunShell("hostname; cat /proc/sys/kernel/domainname", b =>
+        {
+            b.Config["hostname"] = "box-one";
+            b.Config["domainname"] = "example.test";
+        });
+        Assert.That(r.Stdout, Is.EqualTo("box-one\nexample.test\n"), r.ToString());
+    }
+
+    [Test]
+    public void UserGroupsAndUmask()
+    {
+        var r = RunShell("id -u; id -g; id -G; umask", b =>
+        {
+            b.Process["user"] = new JsonObject { ["uid"] = 1000, ["gid"] = 1000, ["additionalGids"] = new JsonArray(5, 65534), ["umask"] = 63 };
+        });
+        Assert.That(r.Stdout, Is.EqualTo("1000\n1000\n1000 5 65534\n0077\n"), r.ToString());
+    }
+
+    [Test]
+    public void EnvCwdAndHome()
+    {
+        var r = RunShell("echo $FOO; pwd; echo $HOME", b =>
+        {
+            b.Process["env"] = new JsonArray("PATH=/bin:/usr/bin", "FOO=bar baz");
+            b.Process["cwd"] = "/tmp";
+        });
+        Assert.That(r.Stdout, Is.EqualTo("bar baz\n/tmp\n/root\n"), r.ToString());
+    }
+
+    [Test]
+    public void CapabilitySetsAreExactlyTheConfiguredOnes()
+    {
+        // CAP_KILL (5), CAP_NET_BIND_SERVICE (10), CAP_SYS_CHROOT (18) → 0x40420; ambient: NET_BIND_SERVICE only.
+        var r = RunShell("grep ^Cap /proc/self/status", b =>
+        {
+            var set = new JsonArray("CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT");
+            b.Process["capabilities"] = new JsonObject
+            {
+                ["bounding"] = set.DeepClone(), ["effective"] = set.DeepClone(), ["permitted"] = set.DeepClone(),
+                ["inheritable"] = new JsonArray("CAP_NET_BIND_SERVICE"), ["ambient"] = new JsonArray("CAP_NET_BIND_SERVICE"),
+            };
+            b.Process["noNewPrivileges"] = false;
+        });
+        Assert.That(r.Stdout, Does.Contain("CapInh:\t0000000000000400"), r.ToString());
+        Assert.That(r.Stdout, Does.Contain("CapPrm:\t0000000000040420"));
+        Assert.That(r.Stdout, Does.Contain("CapEff:\t0000000000040420"));
+        Assert.That(r.Stdout, Does.Contain("CapBnd:\t0000000000040420"));
+        Assert.That(r.Stdout, Does.Contain("CapAmb:\t0000000000000400"));
+    }
+
+    [Test]
+    public void NonRootUserKeepsOnlyAmbientCapabilities()
+    {
+        var r = RunShell("grep -E '^Cap(Eff|Amb)' /proc/self/status", b =>
+        {
+            b.Process["user"] = new JsonObject { ["uid"] = 1000, ["gid"] = 1000 };
+            var set = new JsonArray("CAP_NET_BIND_SERVICE");
+            b.Process["capabilities"] = new JsonObject
+            {
+                ["bounding"] = set.DeepClone(), ["effective"] = set.DeepClone(), ["permitted"] = set.DeepClone(),
+                ["inheritable"] = set.DeepClone(), ["ambient"] = set.DeepClone(),
+            };
+        });
+        Assert.That(r.Stdout, Is.EqualTo("CapEff:\t0000000000000400\nCapAmb:\t0000000000000400\n"), r.ToString());
+    }
+
+    [Test]
+    public void NoNewPrivilegesIsSet()
+    {
+        var r = RunShell("grep NoNewPrivs /proc/self/status", b => b.Process["noNewPrivileges"] = true);
+        Assert.That(r.Stdout, Is.EqualTo("NoNewPrivs:\t1\n"), r.ToString());
+    }
+
+    [Test]
+    public void RlimitsApply()
+    {
+        var r = RunShell("ulimit -n; ulimit -Hn; ulimit -c", b =>
+        {
+            b.Process["rlimits"] = new JsonArray(
+                new JsonObject { ["type"] = "RLIMIT_NOFILE", ["soft"] = 512, ["hard"] = 768 },
+                new JsonObject { ["type"] = "RLIMIT_CORE", ["soft"] = 0, ["hard"] = 0 });
+        });
+        Assert.That(r.Stdout, Is.EqualTo("512\n768\n0\n"), r.ToString());
+    }
+
+    [Test]
+    public void RlimitAboveTheHostHardLimitFailsNamingTheLimit()
+    {
+        using var b = new TestBundle("true");
+        b.Process["rlimits"] = new JsonArray(new JsonObject { ["type"] = "RLIMIT_NOFILE", ["soft"] = 1 << 30, ["hard"] = 1 << 30 });
+        var before = Runcs.InitProcesses();
+        var r = b.Run();
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString());
+        Assert.That(r.Stderr, Does.Contain("RLIMIT_NOFILE").And.Contain("process.rlimits[0]"));
+        b.AssertNothingLeft(before);
+    }
+
+    [Test]
+    public void OomScoreAdj()
+    {
+        var r = RunShell("cat /proc/self/oom_score_adj", b => b.Process["oomScoreAdj"] = 500);
+        Assert.That(r.Stdout, Is.EqualTo("500\n"), r.ToString());
+    }
+
+    [Test]
+    public void OnlyStdioReachesTheContainer()
+    {
+        var r = RunShell("ls /proc/self/fd");
+        // 0, 1, 2 and the descriptor ls itself opens on /proc/self/fd.
+        Assert.That(r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(4), r.ToString());
+    }
+
+    [Test]
+    public void PreserveFdsPassesExtraDescriptors()
+    {
+        using var b = new TestBundle("sh", "-c", "cat <&3");
+        b.Save();
+        var file = Path.Combine(b.Dir, "extra.txt");
+        File.WriteAllText(file, "through fd 3\n");
+        // bash opens fd 3 on the file, then execs runcs with it.
+        var r = Runcs.Exec("/bin/bash", ["-c", $"exec 3<{file}; exec {Runcs.Binary} --root {b.StateRoot} run --preserve-fds 1 --bundle {b.Dir} {b.Id}"]);
+        Assert.That(r.Stdout, Is.EqualTo("through fd 3\n"), r.ToString());
+    }
+
+    [Test]
+    public void MissingExecutableFailsAtCreateWithARunclikeMessage()
+    {
+        using var b = new TestBundle("no-such-binary");
+        var before = Runcs.InitProcesses();
+        var r = b.Run();
+        Assert.That(r.ExitCode, Is.EqualTo(1));
+        Assert.That(r.Stderr.Trim(), Is.EqualTo("runcs: run failed: exec: \"no-such-binary\": executable file not found in $PATH"));
+        b.AssertNothingLeft(before);
+    }
+}

@@ -1,0 +1,159 @@
+using System.Text.Json.Nodes;
+using NUnit.Framework;
+
+namespace Runc.Sharp.Tests.Integration;
+
+/// <summary>Mounts, /dev, masked and read-only paths, user namespaces: checked from inside the container.</summary>
+[TestFixture]
+[NonParallelizable]
+public class RootfsTests
+{
+    private static ProcResult RunShell(string script, Action<TestBundle>? configure = null)
+    {
+        using var b = new TestBundle("sh", "-c", script);
+        configure?.Invoke(b);
+        return b.Run();
+    }
+
+    private static JsonObject Mount(string destination, string type, string source, params string[] options) => new()
+    {
+        ["destination"] = destination,
+        ["type"] = type,
+        ["source"] = source,
+        ["options"] = new JsonArray(options.Select(o => (JsonNode)o!).ToArray()),
+    };
+
+    [Test]
+    public void DevHasTheDefaultDevicesAndLinks()
+    {
+        var r = RunShell("ls -l /dev | awk '{print $1, $5, $6, $NF}'; readlink /dev/fd; readlink /dev/stdin; readlink /dev/ptmx");
+        Assert.That(r.Stdout, Does.Contain("crw-rw-rw- 1, 3 null"), r.ToString());
+        foreach (var dev in new[] { "1, 5 zero", "1, 7 full", "1, 8 random", "1, 9 urandom", "5, 0 tty" })
+            Assert.That(r.Stdout, Does.Contain(dev));
+        Assert.That(r.Stdout, Does.Contain("/proc/self/fd\n/proc/self/fd/0\npts/ptmx\n"));
+    }
+
+    [Test]
+    public void ConfiguredDevicesAreCreatedWithModeAndOwner()
+    {
+        var r = RunShell("ls -ln /dev/mydev | awk '{print $1, $3, $4, $5, $6}'", b =>
+            b.Linux["devices"] = new JsonArray(new JsonObject
+            {
+                ["path"] = "/dev/mydev", ["type"] = "c", ["major"] = 1, ["minor"] = 3, ["fileMode"] = 416, ["uid"] = 1000, ["gid"] = 1000,
+            }));
+        Assert.That(r.Stdout, Is.EqualTo("crw-r----- 1000 1000 1, 3\n"), r.ToString());
+    }
+
+    [Test]
+    public void TmpfsAndBindMountsWithOptions()
+    {
+        using var host = new TempDir();
+        File.WriteAllText(Path.Combine(host.Path, "hello.txt"), "from the host\n");
+        var r = RunShell("cat /data/hello.txt; echo x > /data/new 2>/dev/null && echo writable || echo readonly; grep -E ' /(scratch|data) ' /proc/self/mountinfo | awk '{print $5, $6}'", b =>
+        {
+            var mounts = b.Config["mounts"]!.AsArray();
+            mounts.Add(Mount("/scratch", "tmpfs", "tmpfs", "nosuid", "nodev", "noexec", "size=1m"));
+            mounts.Add(Mount("/data", "bind", host.Path, "rbind", "ro"));
+        });
+        Assert.That(r.Stdout, Does.StartWith("from the host\nreadonly\n"), r.ToString());
+        Assert.That(r.Stdout, Does.Contain("/scratch rw,nosuid,nodev,noexec"));
+        Assert.That(r.Stdout, Does.Contain("/data ro"));
+    }
+
+    [Test]
+    public void MountDestinationsAreCreatedInsideTheRootfs()
+    {
+        var r = RunShell("test -d /a/b/c && echo made", b =>
+            b.Config["mounts"]!.AsArray().Add(Mount("/a/b/c", "tmpfs", "tmpfs")));
+        Assert.That(r.Stdout, Is.EqualTo("made\n"), r.ToString());
+    }
+
+    [Test]
+    public void MaskedPathsReadEmptyAndReadonlyPathsRefuseWrites()
+    {
+        // /proc/timer_list (a file: /dev/null over it) and /proc/acpi (a directory: empty tmpfs) are in the default list.
+        Assert.That(File.Exists("/proc/timer_list") && Directory.Exists("/proc/acpi"), Is.True, "host kernel lacks the masked paths this test reads");
+        Assert.That(File.ReadAllText("/proc/timer_list").Length, Is.GreaterThan(0), "the host file has content");
+        var r = RunShell("wc -c < /proc/timer_list; ls /proc/acpi | wc -l; echo 1 > /proc/sys/kernel/ns_last_pid 2>/dev/null && echo wrote || echo refused");
+        Assert.That(r.Stdout, Is.EqualTo("0\n0\nrefused\n"), r.ToString());
+    }
+
+    [Test]
+    public void ReadonlyRootRefusesWritesWritableRootAllowsThem()
+    {
+        var ro = RunShell("touch /x 2>/dev/null && echo wrote || echo refused");
+        Assert.That(ro.Stdout, Is.EqualTo("refused\n"), ro.ToString());
+    }
+
+    [Test]
+    public void SysctlIsWrittenInTheContainer()
+    {
+        var r = RunShell("cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmni", b =>
+            b.Linux["sysctl"] = new JsonObject { ["net.ipv4.ip_forward"] = "1", ["kernel.shmmni"] = "1234" });
+        Assert.That(r.Stdout, Is.EqualTo("1\n1234\n"), r.ToString());
+    }
+
+    [Test]
+    public void UserNamespaceMapsRootToAnUnprivilegedHostId()
+    {
+        var r = RunShell("cat /proc/self/uid_map /proc/self/gid_map; id -u; ls -ln /dev/null | awk '{print $1}'", b =>
+        {
+            b.Linux["namespaces"]!.AsArray().Add(new JsonObject { ["type"] = "user" });
+            b.Linux["uidMappings"] = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = 100000, ["size"] = 65536 });
+            b.Linux["gidMappings"] = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = 100000, ["size"] = 65536 });
+            // sysfs needs a network namespace owned by the user namespace; cgroup v1 needs binds.
+            b.Config["mounts"] = new JsonArray(b.Config["mounts"]!.AsArray()
+                .Where(m => m!["destination"]!.GetValue<string>() is not ("/sys" or "/sys/fs/cgroup"))
+                .Select(m => m!.DeepClone()).ToArray());
+        });
+        var lines = r.Stdout.Split('\n');
+        Assert.That(lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "0", "100000", "65536" }), r.ToString());
+        Assert.That(lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "0", "100000", "65536" }));
+        Assert.That(lines[2], Is.EqualTo("0"));
+        Assert.That(lines[3], Does.StartWith("crw-rw-rw-"), "default devices are bind-mounted from the host in a user namespace");
+    }
+
+    [Test]
+    public void NoPivotStillJailsTheProcess()
+    {
+        using var b = new TestBundle("sh", "-c", "ls / | wc -l; cat /proc/self/mountinfo | wc -l");
+        var r = b.Run("--no-pivot");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        var entries = Directory.GetFileSystemEntries(Runcs.Rootfs).Length;
+        Assert.That(r.Stdout.Split('\n')[0], Is.EqualTo(entries.ToString()), "the container sees the bundle's rootfs as /");
+    }
+
+    [Test]
+    public void SymlinkedMountDestinationStaysInsideTheRootfs()
+    {
+        using var rootfs = new TempDir();
+        Runcs.Exec("/bin/cp", ["-a", Runcs.Rootfs + "/.", rootfs.Path]);
+        using var outside = new TempDir();
+        // A destination that is a symlink to a host path must resolve inside the rootfs (CVE-2021-30465 class).
+        File.CreateSymbolicLink(Path.Combine(rootfs.Path, "escape"), outside.Path);
+        var r = RunShell("echo inside > /escape/proof 2>/dev/null; ls /escape", b =>
+        {
+            b.Config["root"]!["path"] = rootfs.Path;
+            b.Config["root"]!["readonly"] = false;
+            b.Config["mounts"]!.AsArray().Add(Mount("/escape", "tmpfs", "tmpfs"));
+        });
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        Assert.That(Directory.GetFileSystemEntries(outside.Path), Is.Empty, "the host directory must be untouched");
+    }
+}
+
+public sealed class TempDir : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("runcs-tmp-").FullName;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using System.Text.Json.Nodes;
+using NUnit.Framework;
+
+namespace Runc.Sharp.Tests.Integration;
+
+/// <summary>
+/// A bundle in a temp dir whose root.path points at the shared busybox rootfs
+/// (read-only), its own --root state directory and a unique container id.
+/// </summary>
+public sealed class TestBundle : IDisposable
+{
+    private static int _counter;
+
+    public string Dir { get; }
+    public string StateRoot { get; }
+    public string Id { get; }
+    public JsonObject Config { get; }
+
+    public TestBundle(params string[] args)
+    {
+        Integration.Runcs.RequireRoot();
+        Dir = Directory.CreateTempSubdirectory("runcs-it-").FullName;
+        StateRoot = Path.Combine(Dir, "state");
+        Id = $"it-{Environment.ProcessId}-{Interlocked.Increment(ref _counter)}";
+        var spec = Integration.Runcs.Exec(Integration.Runcs.Binary, ["spec", "--bundle", Dir]);
+        Assert.That(spec.ExitCode, Is.Zero, spec.ToString());
+        Config = JsonNode.Parse(File.ReadAllText(ConfigPath))!.AsObject();
+        Config["root"]!["path"] = Integration.Runcs.Rootfs;
+        Config["process"]!["terminal"] = false;
+        Config["process"]!["args"] = new JsonArray(args.Length == 0 ? ["true"] : args.Select(a => (JsonNode)a!).ToArray());
+        Save();
+    }
+
+    public string ConfigPath => Path.Combine(Dir, "config.json");
+
+    public JsonObject Process => Config["process"]!.AsObject();
+    public JsonObject Linux => Config["linux"]!.AsObject();
+
+    public void Save() => File.WriteAllText(ConfigPath, Config.ToJsonString());
+
+    public ProcResult Runcs(params string[] args) => RunWith(null, args);
+
+    public ProcResult RunWith(string? stdin, params string[] args) =>
+        Integration.Runcs.Exec(Integration.Runcs.Binary, ["--root", StateRoot, .. args], stdin, cwd: Dir);
+
+    /// <summary>`runcs run` of this bundle in the foreground.</summary>
+    public ProcResult Run(params string[] extra)
+    {
+        Save();
+        return Runcs(["run", .. extra, "--bundle", Dir, Id]);
+    }
+
+    public ProcResult Create(params string[] extra)
+    {
+        Save();
+        return Runcs(["create", .. extra, "--bundle", Dir, Id]);
+    }
+
+    public string Status()
+    {
+        var r = Runcs("state", Id);
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        return JsonNode.Parse(r.Stdout)!["status"]!.GetValue<string>();
+    }
+
+    public JsonObject State()
+    {
+        var r = Runcs("state", Id);
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        return JsonNode.Parse(r.Stdout)!.AsObject();
+    }
+
+    /// <summary>Cgroup directories named after this container anywhere under /sys/fs/cgroup.</summary>
+    public IReadOnlyList<string> CgroupDirs() => Find("/sys/fs/cgroup", Id, 6);
+
+    private static List<string> Find(string dir, string name, int depth)
+    {
+        var found = new List<string>();
+        if (depth == 0)
+            return found;
+        string[] children;
+        try
+        {
+            children = Directory.GetDirectories(dir);
+        }
+        catch (IOException)
+        {
+            return found;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return found;
+        }
+        foreach (var child in children)
+        {
+            if (Path.GetFileName(child) == name)
+                found.Add(child);
+            found.AddRange(Find(child, name, depth - 1));
+        }
+        return found;
+    }
+
+    /// <summary>Asserts the container left nothing: no state dir, no cgroup, no init process, no mount of its rootfs.</summary>
+    public void AssertNothingLeft(IReadOnlyCollection<int> initsBefore)
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(Directory.Exists(Path.Combine(StateRoot, Id)), Is.False, "state dir left behind");
+            Assert.That(CgroupDirs(), Is.Empty, "cgroup left behind");
+            Assert.That(Integration.Runcs.InitProcesses().Except(initsBefore), Is.Empty, "init process left behind");
+            Assert.That(File.ReadAllText("/proc/self/mountinfo"), Does.Not.Contain(Dir), "mount left behind");
+        });
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(Path.Combine(StateRoot, Id)))
+            Runcs("delete", "--force", Id);
+        try
+        {
+            Directory.Delete(Dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

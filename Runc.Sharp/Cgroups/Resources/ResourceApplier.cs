@@ -1,0 +1,53 @@
+namespace Runc.Sharp.Cgroups.Resources;
+
+/// <summary>Plans linux.resources for the host's layout and writes the plan into the container's cgroup directories.</summary>
+public static class ResourceApplier
+{
+    /// <returns>Warnings for settings this host cannot enforce.</returns>
+    public static IReadOnlyList<string> Apply(CgroupMode mode, IReadOnlyDictionary<string, string> paths, Spec.Linux? linux, bool includeDevices)
+    {
+        var probe = new DirectoryProbe(paths);
+        var warnings = new List<string>();
+        IReadOnlyList<CgroupWrite> plan;
+        if (mode == CgroupMode.Unified)
+        {
+            plan = V2Plan.For(linux?.Resources, probe);
+            if (includeDevices && linux?.Resources?.Devices is { Count: > 0 })
+                warnings.Add("linux.resources.devices: device rules are not enforced on cgroup v2 by runcs yet");
+        }
+        else
+            plan = V1Plan.For(linux, probe, includeDevices);
+        foreach (var write in plan)
+            Write(paths, write, probe);
+        return warnings;
+    }
+
+    private static void Write(IReadOnlyDictionary<string, string> paths, CgroupWrite w, DirectoryProbe probe)
+    {
+        if (paths.TryGetValue(w.Hierarchy, out var dir))
+        {
+            CgroupFiles.Write(dir, w.File, w.Value);
+            return;
+        }
+        // Hybrid hosts may offer a controller only in the unified hierarchy (hugetlb here).
+        if (w.Hierarchy == "hugetlb" && paths.TryGetValue("", out var unified))
+        {
+            var v2File = w.File.Replace(".limit_in_bytes", ".max", StringComparison.Ordinal);
+            if (probe.Exists("", v2File))
+            {
+                CgroupFiles.Write(unified, v2File, w.Value);
+                return;
+            }
+        }
+        throw new RuncsException($"cgroup controller {w.Hierarchy} is not mounted on this host, cannot set {w.File}");
+    }
+
+    private sealed class DirectoryProbe(IReadOnlyDictionary<string, string> paths) : ICgroupProbe
+    {
+        public bool Exists(string hierarchy, string file) =>
+            paths.TryGetValue(hierarchy, out var dir) && File.Exists(Path.Combine(dir, file));
+
+        public string? Read(string hierarchy, string file) =>
+            paths.TryGetValue(hierarchy, out var dir) ? CgroupFiles.TryRead(dir, file) : null;
+    }
+}

@@ -1,0 +1,149 @@
+using System.Globalization;
+using Runc.Sharp.Spec;
+
+namespace Runc.Sharp.Cgroups.Resources;
+
+/// <summary>
+/// linux.resources as cgroup v1 writes, controller by controller in runc's order
+/// (cpuset, devices, memory, cpu, pids, blkio, hugetlb, net_cls, net_prio, rdma).
+/// Controllers the host does not mount are skipped only when the config leaves them unset.
+/// </summary>
+public static class V1Plan
+{
+    private static string N(long v) => v.ToString(CultureInfo.InvariantCulture);
+    private static string N(ulong v) => v.ToString(CultureInfo.InvariantCulture);
+
+    public static IReadOnlyList<CgroupWrite> For(Spec.Linux? linux, ICgroupProbe probe, bool includeDevices)
+    {
+        var r = linux?.Resources;
+        var w = new List<CgroupWrite>();
+        if (r is null && !includeDevices)
+            return w;
+        if (r?.Unified is { Count: > 0 })
+            throw new RuncsException("linux.resources.unified: needs cgroup v2 (this host's controllers are v1)");
+        Cpuset(r?.Cpu, w);
+        if (includeDevices)
+            Devices(linux, w);
+        Memory(r?.Memory, probe, w);
+        Cpu(r?.Cpu, w);
+        if (r?.Pids?.Limit is { } pids)
+            w.Add(new("pids", "pids.max", pids > 0 ? N(pids) : pids == 0 ? "1" : "max"));
+        BlockIo(r?.BlockIO, probe, w);
+        foreach (var h in r?.HugepageLimits ?? [])
+        {
+            w.Add(new("hugetlb", $"hugetlb.{h.PageSize}.limit_in_bytes", N(h.Limit)));
+            if (probe.Exists("hugetlb", $"hugetlb.{h.PageSize}.rsvd.limit_in_bytes"))
+                w.Add(new("hugetlb", $"hugetlb.{h.PageSize}.rsvd.limit_in_bytes", N(h.Limit)));
+        }
+        if (r?.Network?.ClassID is { } classId)
+            w.Add(new("net_cls", "net_cls.classid", classId.ToString(CultureInfo.InvariantCulture)));
+        foreach (var p in r?.Network?.Priorities ?? [])
+            w.Add(new("net_prio", "net_prio.ifpriomap", $"{p.Name} {p.Priority}"));
+        foreach (var (device, limit) in r?.Rdma ?? new Dictionary<string, RdmaLimit>())
+            w.Add(new("rdma", "rdma.max", RdmaLine(device, limit)));
+        return w;
+    }
+
+    public static string RdmaLine(string device, RdmaLimit l)
+    {
+        var parts = new List<string> { device };
+        if (l.HcaHandles is { } h) parts.Add($"hca_handle={h}");
+        if (l.HcaObjects is { } o) parts.Add($"hca_object={o}");
+        return string.Join(' ', parts);
+    }
+
+    private static void Cpuset(CpuResources? cpu, List<CgroupWrite> w)
+    {
+        if (!string.IsNullOrEmpty(cpu?.Cpus))
+            w.Add(new("cpuset", "cpuset.cpus", cpu.Cpus));
+        if (!string.IsNullOrEmpty(cpu?.Mems))
+            w.Add(new("cpuset", "cpuset.mems", cpu.Mems));
+    }
+
+    private static void Devices(Spec.Linux? linux, List<CgroupWrite> w)
+    {
+        foreach (var rule in DeviceAllowList.For(linux))
+            w.Add(new("devices", rule.Allow ? "devices.allow" : "devices.deny", DeviceAllowList.V1Line(rule)));
+    }
+
+    private static void Memory(MemoryResources? m, ICgroupProbe probe, List<CgroupWrite> w)
+    {
+        if (m is null)
+            return;
+        bool swapFile = probe.Exists("memory", "memory.memsw.limit_in_bytes");
+        if (m.Swap is { } swap && !swapFile && swap != 0)
+            throw new RuncsException("linux.resources.memory.swap: this host's kernel has no swap accounting (memory.memsw.limit_in_bytes)");
+        var limit = m.Limit;
+        // memory.memsw must stay >= memory.limit at every step, so raise the bigger one first.
+        bool swapFirst = m.Swap is { } sw && swapFile && (sw == -1 || sw > CurrentMemsw(probe));
+        if (swapFirst)
+            w.Add(new("memory", "memory.memsw.limit_in_bytes", N(m.Swap!.Value)));
+        if (limit is { } l)
+            w.Add(new("memory", "memory.limit_in_bytes", N(l)));
+        if (!swapFirst && m.Swap is { } s2 && swapFile)
+            w.Add(new("memory", "memory.memsw.limit_in_bytes", N(s2)));
+        if (m.Reservation is { } res)
+            w.Add(new("memory", "memory.soft_limit_in_bytes", N(res)));
+        if (m.KernelTCP is { } tcp && probe.Exists("memory", "memory.kmem.tcp.limit_in_bytes"))
+            w.Add(new("memory", "memory.kmem.tcp.limit_in_bytes", N(tcp)));
+        if (m.DisableOOMKiller == true)
+            w.Add(new("memory", "memory.oom_control", "1"));
+        if (m.Swappiness is { } swappiness)
+        {
+            if (swappiness > 100)
+                throw new RuncsException($"linux.resources.memory.swappiness {swappiness}: must be 0–100");
+            w.Add(new("memory", "memory.swappiness", N(swappiness)));
+        }
+    }
+
+    private static long CurrentMemsw(ICgroupProbe probe) =>
+        long.TryParse(probe.Read("memory", "memory.memsw.limit_in_bytes")?.Trim(), out var v) ? v : long.MaxValue;
+
+    private static void Cpu(CpuResources? c, List<CgroupWrite> w)
+    {
+        if (c is null)
+            return;
+        if (c.Shares is { } shares and > 0)
+            w.Add(new("cpu", "cpu.shares", N(shares)));
+        if (c.Period is { } period and > 0)
+            w.Add(new("cpu", "cpu.cfs_period_us", N(period)));
+        if (c.Quota is { } quota and not 0)
+            w.Add(new("cpu", "cpu.cfs_quota_us", N(quota)));
+        if (c.Burst is { } burst)
+            w.Add(new("cpu", "cpu.cfs_burst_us", N(burst)));
+        if (c.RealtimePeriod is { } rtp and > 0)
+            w.Add(new("cpu", "cpu.rt_period_us", N(rtp)));
+        if (c.RealtimeRuntime is { } rtr and not 0)
+            w.Add(new("cpu", "cpu.rt_runtime_us", N(rtr)));
+        if (c.Idle is { } idle)
+            w.Add(new("cpu", "cpu.idle", N(idle)));
+    }
+
+    private static void BlockIo(BlockIo? b, ICgroupProbe probe, List<CgroupWrite> w)
+    {
+        if (b is null)
+            return;
+        var weightFile = probe.Exists("blkio", "blkio.weight") || !probe.Exists("blkio", "blkio.bfq.weight") ? "blkio.weight" : "blkio.bfq.weight";
+        if (b.Weight is { } weight and > 0)
+            w.Add(new("blkio", weightFile, N(weight)));
+        if (b.LeafWeight is { } leaf and > 0)
+            w.Add(new("blkio", "blkio.leaf_weight", N(leaf)));
+        foreach (var d in b.WeightDevice ?? [])
+        {
+            if (d.Weight is { } dw)
+                w.Add(new("blkio", weightFile + "_device", $"{d.Major}:{d.Minor} {dw}"));
+            if (d.LeafWeight is { } dl)
+                w.Add(new("blkio", "blkio.leaf_weight_device", $"{d.Major}:{d.Minor} {dl}"));
+        }
+        Throttle(b.ThrottleReadBpsDevice, "blkio.throttle.read_bps_device", w);
+        Throttle(b.ThrottleWriteBpsDevice, "blkio.throttle.write_bps_device", w);
+        Throttle(b.ThrottleReadIOPSDevice, "blkio.throttle.read_iops_device", w);
+        Throttle(b.ThrottleWriteIOPSDevice, "blkio.throttle.write_iops_device", w);
+    }
+
+    private static void Throttle(IReadOnlyList<ThrottleDevice>? list, string file, List<CgroupWrite> w)
+    {
+        foreach (var t in list ?? [])
+            w.Add(new("blkio", file, $"{t.Major}:{t.Minor} {t.Rate}"));
+    }
+}

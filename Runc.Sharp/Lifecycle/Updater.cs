@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Runc.Sharp.Cgroups;
+using Runc.Sharp.Spec;
+
+namespace Runc.Sharp.Lifecycle;
+
+/// <summary>
+/// `update`: new resource limits applied to a live container's cgroups (devices are
+/// left alone, as runc does) and recorded in its state.
+/// </summary>
+public static class Updater
+{
+    public static void Update(RuntimeOptions o, string id, Resources resources)
+    {
+        using var held = o.Store.OpenLocked(id);
+        var state = o.Store.Read(id);
+        if (StatusDeriver.Derive(o.Store, state) == ContainerStatus.Stopped)
+            throw new RuncsException($"container {id} is not running");
+        var linux = (state.Config.Linux ?? new Spec.Linux()) with { Resources = resources };
+        var cgroups = new FsCgroupManager(state.CgroupPaths ?? new Dictionary<string, string>());
+        foreach (var warning in cgroups.Set(CgroupLayout.Host.Mode, linux, includeDevices: false))
+            o.Warn(warning);
+        var merged = Merge(state.Config.Linux?.Resources, resources);
+        o.Store.Write(held, state with { Config = state.Config with { Linux = linux with { Resources = merged } } });
+    }
+
+    /// <summary>Reads `--resources FILE|-` (a JSON linux.resources document).</summary>
+    public static Resources Read(string source)
+    {
+        if (source == "-")
+        {
+            using var stdin = Console.OpenStandardInput();
+            using var ms = new MemoryStream();
+            stdin.CopyTo(ms);
+            return SpecReader.Parse(ms.ToArray(), SpecJson.Default.Resources, "resources");
+        }
+        return SpecReader.ReadFile(source, SpecJson.Default.Resources, "resources");
+    }
+
+    private static Resources Merge(Resources? old, Resources update) => (old ?? new Resources()) with
+    {
+        Memory = update.Memory ?? old?.Memory,
+        Cpu = update.Cpu ?? old?.Cpu,
+        Pids = update.Pids ?? old?.Pids,
+        BlockIO = update.BlockIO ?? old?.BlockIO,
+        HugepageLimits = update.HugepageLimits ?? old?.HugepageLimits,
+        Network = update.Network ?? old?.Network,
+        Rdma = update.Rdma ?? old?.Rdma,
+        Unified = update.Unified ?? old?.Unified,
+    };
+
+    internal static string Serialize(Resources r) => JsonSerializer.Serialize(r, SpecJson.Default.Resources);
+}

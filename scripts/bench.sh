@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Benchmarks runcs against runc and crun in one run (hyperfine medians, ratios, peak RSS).
+#   usage: scripts/bench.sh [RUNS]      (default 30 runs per command)
+# Needs root and a built out/runcs; installs hyperfine, runc and crun if missing.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+runs=${1:-30}
+"$here/scripts/deps.sh" hyperfine runc crun busybox-static jq time
+runcs=${RUNCS_BINARY:-$here/out/runcs}
+[ -x "$runcs" ] || "$here/scripts/build.sh"
+work=$(mktemp -d /tmp/runcs-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+rootfs="$here/bundles/busybox/rootfs"
+[ -d "$rootfs/bin" ] || "$here/scripts/make-rootfs.sh" "$rootfs" >/dev/null
+
+bundle="$work/bundle"
+mkdir -p "$bundle"
+"$runcs" spec --bundle "$bundle"
+jq --arg root "$rootfs" '.root.path = $root | .process.terminal = false | .process.args = ["/bin/true"]' \
+  "$bundle/config.json" > "$bundle/c" && mv "$bundle/c" "$bundle/config.json"
+limits="$work/limits"
+mkdir -p "$limits"
+jq '.linux.resources.memory = {"limit": 67108864} | .linux.resources.cpu = {"quota": 50000, "period": 100000} | .linux.resources.pids = {"limit": 64}' \
+  "$bundle/config.json" > "$limits/config.json"
+
+declare -A bin=([runcs]="$runcs" [runc]="$(command -v runc)" [crun]="$(command -v crun)")
+names=(runcs runc crun)
+usable=()
+for n in "${names[@]}"; do
+  root="$work/root-$n"
+  if "${bin[$n]}" --root "$root" run --bundle "$bundle" probe-$n >/dev/null 2>"$work/probe-$n.err"; then
+    usable+=("$n")
+  else
+    echo "note: $n cannot run containers on this host: $(head -c 300 "$work/probe-$n.err" | tr '\n' ' ')"
+  fi
+done
+
+median() { jq -r '.results[0].median * 1000 | . * 100 | round / 100' "$1"; }
+measure() { # label, name, command...
+  local label=$1 name=$2; shift 2
+  hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/$label.$name.json" "$@" >/dev/null 2>&1 \
+    || hyperfine --warmup 3 --runs "$runs" --export-json "$work/$label.$name.json" "$@" >/dev/null 2>&1 \
+    || { echo "n/a"; return; }
+  median "$work/$label.$name.json"
+}
+rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+
+row() { # label, then per runtime: a command template with {b} (binary) {r} (root) {n} (name)
+  local label=$1 template=$2
+  printf '| %-28s' "$label"
+  declare -gA last=()
+  for n in "${names[@]}"; do
+    if [[ " ${usable[*]} " != *" $n "* ]] && [[ "$template" == *"{bundle}"* || "$template" == *"{limits}"* ]]; then
+      printf '| %12s ' "refused"; continue
+    fi
+    local cmd=${template//\{b\}/${bin[$n]}}
+    cmd=${cmd//\{r\}/$work/root-$n}
+    cmd=${cmd//\{n\}/$n}
+    cmd=${cmd//\{bundle\}/$bundle}
+    cmd=${cmd//\{limits\}/$limits}
+    cmd=${cmd//\{spec\}/$work/spec-$n}
+    mkdir -p "$work/spec-$n"
+    local prep="rm -f $work/spec-$n/config.json"
+    local m
+    m=$(measure "$label" "$n" --prepare "$prep" "$cmd")
+    last[$n]=$m
+    printf '| %9s ms ' "$m"
+  done
+  local r="${last[runcs]:-}" c="${last[runc]:-}" k="${last[crun]:-}"
+  ratio() { [[ "$1" =~ ^[0-9.]+$ && "$2" =~ ^[0-9.]+$ ]] && awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}' || echo "-"; }
+  printf '| %7s | %7s |\n' "$(ratio "$r" "$c")" "$(ratio "$r" "$k")"
+}
+
+# A created container for `state`.
+for n in "${usable[@]}"; do
+  "${bin[$n]}" --root "$work/root-$n" create --bundle "$bundle" state-$n >/dev/null
+done
+
+echo
+echo "median wall time over $runs runs (hyperfine), $(date -u +%F), kernel $(uname -r)"
+echo "| command                      |        runcs |         runc |         crun | runcs/runc | runcs/crun |"
+echo "|------------------------------|--------------|--------------|--------------|---------|---------|"
+row "--version" "{b} --version"
+row "spec" "{b} spec --bundle {spec}"
+row "state (created container)" "{b} --root {r} state state-{n}"
+row "run /bin/true" "{b} --root {r} run --bundle {bundle} run-{n}"
+row "create+start+delete" "sh -c '{b} --root {r} create --bundle {bundle} csd-{n} && {b} --root {r} start csd-{n} && {b} --root {r} delete --force csd-{n}'"
+row "create+start+delete, limits" "sh -c '{b} --root {r} create --bundle {limits} lim-{n} && {b} --root {r} start lim-{n} && {b} --root {r} delete --force lim-{n}'"
+
+echo
+echo "peak RSS (KB, /usr/bin/time; for run it includes the container's init before exec)"
+echo "| command         | runcs | runc | crun |"
+echo "|-----------------|-------|------|------|"
+for label in "--version" "spec" "state" "run"; do
+  printf '| %-15s' "$label"
+  for n in "${names[@]}"; do
+    case $label in
+      --version) v=$(rss "${bin[$n]}" --version) ;;
+      spec) rm -f "$work/spec-$n/config.json"; v=$(rss "${bin[$n]}" spec --bundle "$work/spec-$n") ;;
+      state) [[ " ${usable[*]} " == *" $n "* ]] && v=$(rss "${bin[$n]}" --root "$work/root-$n" state state-$n) || v=refused ;;
+      run) [[ " ${usable[*]} " == *" $n "* ]] && v=$(rss "${bin[$n]}" --root "$work/root-$n" run --bundle "$bundle" rss-$n) || v=refused ;;
+    esac
+    printf '| %5s ' "$v"
+  done
+  echo "|"
+done
+for n in "${usable[@]}"; do
+  "${bin[$n]}" --root "$work/root-$n" delete --force state-$n >/dev/null 2>&1 || true
+done
