@@ -143,7 +143,6 @@ public class CliTests
 
     [TestCase("checkpoint")]
     [TestCase("restore")]
-    [TestCase("events")]
     public void CommandsOfLaterIssuesFailClearly(string command)
     {
         var r = Runcs(command, "some-id");

@@ -22,7 +22,9 @@ public sealed record ExecRequest(
     string? PidFile,
     string? ConsoleSocket,
     int PreserveFds,
-    bool IgnorePaused);
+    bool IgnorePaused,
+    string? ApparmorProfile,
+    string? ProcessLabel);
 
 /// <summary>
 /// `exec`: a new process in a running container. It is cloned inside the container's
@@ -158,6 +160,9 @@ public static class ExecProcess
             User = user,
             Capabilities = caps,
             NoNewPrivileges = baseProcess.NoNewPrivileges || r.NoNewPrivs,
+            // Like the config's own fields: applied only where the LSM is enabled (not on this host).
+            ApparmorProfile = r.ApparmorProfile is { Length: > 0 } a ? a : baseProcess.ApparmorProfile,
+            SelinuxLabel = r.ProcessLabel is { Length: > 0 } l ? l : baseProcess.SelinuxLabel,
         };
     }
 }

@@ -32,6 +32,8 @@ public static class Conversions
             return swap;
         if (memory == -1)
             return swap;
+        if (memory < 0)
+            throw new RuncsException($"linux.resources.memory.limit {memory}: invalid memory value");
         if (memory is null)
             throw new RuncsException("linux.resources.memory.swap: needs memory.limit on cgroup v2");
         if (swap < memory)

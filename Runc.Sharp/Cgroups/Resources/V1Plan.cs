@@ -25,7 +25,7 @@ public static class V1Plan
         if (includeDevices)
             Devices(linux, w);
         Memory(r?.Memory, probe, w);
-        Cpu(r?.Cpu, w);
+        Cpu(r?.Cpu, probe, w);
         if (r?.Pids?.Limit is { } pids)
             w.Add(new("pids", "pids.max", pids > 0 ? N(pids) : pids == 0 ? "1" : "max"));
         BlockIo(r?.BlockIO, probe, w);
@@ -35,7 +35,7 @@ public static class V1Plan
             if (probe.Exists("hugetlb", $"hugetlb.{h.PageSize}.rsvd.limit_in_bytes"))
                 w.Add(new("hugetlb", $"hugetlb.{h.PageSize}.rsvd.limit_in_bytes", N(h.Limit)));
         }
-        if (r?.Network?.ClassID is { } classId)
+        if (r?.Network?.ClassID is { } classId and not 0)
             w.Add(new("net_cls", "net_cls.classid", classId.ToString(CultureInfo.InvariantCulture)));
         foreach (var p in r?.Network?.Priorities ?? [])
             w.Add(new("net_prio", "net_prio.ifpriomap", $"{p.Name} {p.Priority}"));
@@ -71,21 +71,22 @@ public static class V1Plan
         if (m is null)
             return;
         bool swapFile = probe.Exists("memory", "memory.memsw.limit_in_bytes");
-        if (m.Swap is { } swap && !swapFile && swap != 0)
+        // As runc: swap 0 means unset; an unlimited memory with swap unset unlimits swap too.
+        long? swap = m.Swap is 0 ? null : m.Swap;
+        if (m.Limit == -1 && swap is null && swapFile)
+            swap = -1;
+        if (swap is not null && !swapFile)
             throw new RuncsException("linux.resources.memory.swap: this host's kernel has no swap accounting (memory.memsw.limit_in_bytes)");
-        var limit = m.Limit;
         // memory.memsw must stay >= memory.limit at every step, so raise the bigger one first.
-        bool swapFirst = m.Swap is { } sw && swapFile && (sw == -1 || sw > CurrentMemsw(probe));
+        bool swapFirst = swap is { } sw && (sw == -1 || sw > CurrentMemsw(probe));
         if (swapFirst)
-            w.Add(new("memory", "memory.memsw.limit_in_bytes", N(m.Swap!.Value)));
-        if (limit is { } l)
+            w.Add(new("memory", "memory.memsw.limit_in_bytes", N(swap!.Value)));
+        if (m.Limit is { } l and not 0)
             w.Add(new("memory", "memory.limit_in_bytes", N(l)));
-        if (!swapFirst && m.Swap is { } s2 && swapFile)
+        if (!swapFirst && swap is { } s2)
             w.Add(new("memory", "memory.memsw.limit_in_bytes", N(s2)));
-        if (m.Reservation is { } res)
+        if (m.Reservation is { } res and not 0)
             w.Add(new("memory", "memory.soft_limit_in_bytes", N(res)));
-        if (m.KernelTCP is { } tcp && probe.Exists("memory", "memory.kmem.tcp.limit_in_bytes"))
-            w.Add(new("memory", "memory.kmem.tcp.limit_in_bytes", N(tcp)));
         if (m.DisableOOMKiller == true)
             w.Add(new("memory", "memory.oom_control", "1"));
         if (m.Swappiness is { } swappiness)
@@ -99,7 +100,7 @@ public static class V1Plan
     private static long CurrentMemsw(ICgroupProbe probe) =>
         long.TryParse(probe.Read("memory", "memory.memsw.limit_in_bytes")?.Trim(), out var v) ? v : long.MaxValue;
 
-    private static void Cpu(CpuResources? c, List<CgroupWrite> w)
+    private static void Cpu(CpuResources? c, ICgroupProbe probe, List<CgroupWrite> w)
     {
         if (c is null)
             return;
@@ -107,16 +108,17 @@ public static class V1Plan
             w.Add(new("cpu", "cpu.shares", N(shares)));
         if (c.Period is { } period and > 0)
             w.Add(new("cpu", "cpu.cfs_period_us", N(period)));
+        // The kernel refuses a quota below the current burst, so burst goes first (runc's order).
+        if (c.Burst is { } burst && probe.Exists("cpu", "cpu.cfs_burst_us"))
+            w.Add(new("cpu", "cpu.cfs_burst_us", N(burst)));
         if (c.Quota is { } quota and not 0)
             w.Add(new("cpu", "cpu.cfs_quota_us", N(quota)));
-        if (c.Burst is { } burst)
-            w.Add(new("cpu", "cpu.cfs_burst_us", N(burst)));
+        if (c.Idle is { } idle)
+            w.Add(new("cpu", "cpu.idle", N(idle)));
         if (c.RealtimePeriod is { } rtp and > 0)
             w.Add(new("cpu", "cpu.rt_period_us", N(rtp)));
         if (c.RealtimeRuntime is { } rtr and not 0)
             w.Add(new("cpu", "cpu.rt_runtime_us", N(rtr)));
-        if (c.Idle is { } idle)
-            w.Add(new("cpu", "cpu.idle", N(idle)));
     }
 
     private static void BlockIo(BlockIo? b, ICgroupProbe probe, List<CgroupWrite> w)
@@ -130,9 +132,9 @@ public static class V1Plan
             w.Add(new("blkio", "blkio.leaf_weight", N(leaf)));
         foreach (var d in b.WeightDevice ?? [])
         {
-            if (d.Weight is { } dw)
+            if (d.Weight is { } dw and not 0)
                 w.Add(new("blkio", weightFile + "_device", $"{d.Major}:{d.Minor} {dw}"));
-            if (d.LeafWeight is { } dl)
+            if (d.LeafWeight is { } dl and not 0)
                 w.Add(new("blkio", "blkio.leaf_weight_device", $"{d.Major}:{d.Minor} {dl}"));
         }
         Throttle(b.ThrottleReadBpsDevice, "blkio.throttle.read_bps_device", w);

@@ -31,8 +31,6 @@ public static class ExecCommand
                     throw new RuncsException("exec --pidfd-socket: not supported by runcs yet");
                 if (inv.Get(cgroup) is { Length: > 0 })
                     throw new RuncsException("exec --cgroup: sub-cgroups are not supported by runcs yet");
-                if (!string.IsNullOrEmpty(inv.Get(apparmor)) || !string.IsNullOrEmpty(inv.Get(label)))
-                    throw new RuncsException("exec: AppArmor and SELinux are not enabled on this host");
                 var request = new ExecRequest(
                     inv.Id,
                     inv.Args.Skip(1).ToList(),
@@ -48,7 +46,9 @@ public static class ExecCommand
                     Absolute(inv.Get(pidFile)),
                     Absolute(inv.Get(consoleSocket)),
                     inv.Get(preserve),
-                    inv.Get(ignorePaused));
+                    inv.Get(ignorePaused),
+                    inv.Get(apparmor),
+                    inv.Get(label));
                 return Executor.Exec(RuntimeOptionsOf.From(inv.Global), request);
             })
         { StopAtFirstArg = true };
