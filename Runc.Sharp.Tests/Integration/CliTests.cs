@@ -157,7 +157,8 @@ public class CliTests
         Assert.That(r.Stdout, Does.StartWith("{\n    \"ociVersionMin\": \"1.0.0\""));
         var f = JsonNode.Parse(r.Stdout)!;
         Assert.That(f["hooks"]!.AsArray().Count, Is.EqualTo(6));
-        Assert.That(f["linux"]!["seccomp"]!["enabled"]!.GetValue<bool>(), Is.False, "seccomp is not implemented yet");
+        Assert.That(f["linux"]!["seccomp"]!["enabled"]!.GetValue<bool>(), Is.True);
+        Assert.That(f["linux"]!["seccomp"]!["archs"]!.AsArray().Select(a => a!.GetValue<string>()), Does.Contain("SCMP_ARCH_X86_64"));
     }
 
     [Test]

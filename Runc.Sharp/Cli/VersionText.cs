@@ -28,5 +28,5 @@ public static class VersionText
     }
 
     public static string Text =>
-        $"runcs version {Version}\ncommit: {Commit}\nspec: {SpecVersion}\ndotnet: {Environment.Version}\n";
+        $"runcs version {Version}\ncommit: {Commit}\nspec: {SpecVersion}\ndotnet: {Environment.Version}\nlibseccomp: {Linux.Seccomp.SeccompFilter.LibraryVersion}\n";
 }

@@ -25,7 +25,13 @@ public sealed record LinuxFeatures(
 
 public sealed record CgroupFeatures(bool V1, bool V2, bool Systemd, bool SystemdUser, bool Rdma);
 
-public sealed record SeccompFeatures(bool Enabled);
+public sealed record SeccompFeatures(
+    bool Enabled,
+    IReadOnlyList<string> Actions,
+    IReadOnlyList<string> Operators,
+    IReadOnlyList<string> Archs,
+    IReadOnlyList<string> KnownFlags,
+    IReadOnlyList<string> SupportedFlags);
 
 public sealed record EnabledFeature(bool Enabled);
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Runc.Sharp.Linux.Seccomp;
 using Runc.Sharp.Spec;
 
 namespace Runc.Sharp.Cli.Commands;
@@ -22,7 +23,13 @@ public static class FeaturesCommand
             Namespaces: Known.NamespaceTypes,
             Capabilities: Known.Capabilities,
             Cgroup: new CgroupFeatures(V1: true, V2: true, Systemd: false, SystemdUser: false, Rdma: false),
-            Seccomp: new SeccompFeatures(Enabled: false),
+            Seccomp: new SeccompFeatures(
+                Enabled: true,
+                Actions: SeccompFilter.SupportedActions,
+                Operators: Known.SeccompOperators,
+                Archs: SeccompFilter.SupportedArchitectures.ToList(),
+                KnownFlags: Known.SeccompFlags,
+                SupportedFlags: SeccompFilter.SupportedFlags),
             Apparmor: new EnabledFeature(false),
             Selinux: new EnabledFeature(false),
             IntelRdt: new EnabledFeature(false),
@@ -32,5 +39,6 @@ public static class FeaturesCommand
         {
             ["org.opencontainers.runcs.version"] = VersionText.Version,
             ["org.opencontainers.runcs.commit"] = VersionText.Commit,
+            ["io.github.seccomp.libseccomp.version"] = SeccompFilter.LibraryVersion,
         });
 }

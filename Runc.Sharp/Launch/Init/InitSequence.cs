@@ -2,6 +2,7 @@ using Runc.Sharp.Linux;
 using Runc.Sharp.Linux.Mounts;
 using Runc.Sharp.Linux.Native;
 using Runc.Sharp.Linux.Process;
+using Runc.Sharp.Linux.Seccomp;
 using Runc.Sharp.Spec;
 
 namespace Runc.Sharp.Launch.Init;
@@ -38,6 +39,7 @@ public static class InitSequence
 
         ProcessSetup.ApplyAttributes(c, process);
         var fifo = new FifoGate(procSelfFd, c.FifoFd);
+        SeccompEarly(c, process);
         ProcessSetup.SwitchUser(c, process);
         var exec = Executable.Resolve(process, c.ExtraEnv);
 
@@ -49,6 +51,13 @@ public static class InitSequence
         ExecUserProcess(c, process, exec);
     }
 
+    /// <summary>Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the user switch drops it (runc's order).</summary>
+    private static void SeccompEarly(InitConfig c, Spec.Process process)
+    {
+        if (!process.NoNewPrivileges && c.Spec.Linux?.Seccomp is { } seccomp)
+            SeccompFilter.Load(seccomp);
+    }
+
     /// <summary>exec mode: the container exists; only the process is set up.</summary>
     private static void RunExec(InitConfig c, InitChannel channel)
     {
@@ -56,6 +65,7 @@ public static class InitSequence
         if (process.Terminal)
             ConsoleSetup.Attach(c, process, bindDevConsole: false);
         ProcessSetup.ApplyAttributes(c with { NoNewKeyring = true }, process);
+        SeccompEarly(c, process);
         ProcessSetup.SwitchUser(c, process);
         var exec = Executable.Resolve(process, c.ExtraEnv);
         channel.Send(MessageType.Ready);
@@ -69,7 +79,12 @@ public static class InitSequence
         for (int fd = 3; fd < 3 + c.ExtraFds; fd++)
             SysCall.SetCloexec(fd, false);
         if (process.NoNewPrivileges)
+        {
             CapabilityControl.SetNoNewPrivs();
+            // With no_new_privs set, loading a filter needs no privilege: as late as possible.
+            if (c.Spec.Linux?.Seccomp is { } seccomp)
+                SeccompFilter.Load(seccomp);
+        }
         if (process.ExecCPUAffinity?.Final is { Length: > 0 } final)
             ProcessAttributes.SetAffinity(final, "process.execCPUAffinity.final");
         exec.Exec();

@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using NUnit.Framework;
+
+namespace Runc.Sharp.Tests.Integration;
+
+/// <summary>linux.seccomp enforced inside the container (libseccomp-compiled filter).</summary>
+[TestFixture]
+[NonParallelizable]
+public class SeccompTests
+{
+    private static JsonObject Rule(string action, string[] names, int? errno = null, JsonArray? args = null)
+    {
+        var rule = new JsonObject { ["names"] = new JsonArray(names.Select(n => (JsonNode)n!).ToArray()), ["action"] = action };
+        if (errno is { } e)
+            rule["errnoRet"] = e;
+        if (args is not null)
+            rule["args"] = args;
+        return rule;
+    }
+
+    private static ProcResult Run(string script, string defaultAction, bool noNewPrivileges, params JsonObject[] rules)
+    {
+        using var b = new TestBundle("sh", "-c", script);
+        b.Process["noNewPrivileges"] = noNewPrivileges;
+        b.Config["root"]!["readonly"] = true;
+        b.Linux["seccomp"] = new JsonObject
+        {
+            ["defaultAction"] = defaultAction,
+            ["architectures"] = new JsonArray("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"),
+            ["syscalls"] = new JsonArray(rules.Select(r => (JsonNode)r).ToArray()),
+        };
+        return b.Run();
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public void DeniedSyscallReturnsTheConfiguredErrno(bool noNewPrivileges)
+    {
+        var r = Run("mkdir /dev/shm/x 2>&1; echo rc=$?", "SCMP_ACT_ALLOW", noNewPrivileges,
+            Rule("SCMP_ACT_ERRNO", ["mkdir", "mkdirat"], errno: 38));
+        Assert.That(r.Stdout, Does.Contain("Function not implemented").And.Contain("rc=1"), r.ToString());
+    }
+
+    [Test]
+    public void KillProcessActionKills()
+    {
+        var r = Run("uname -a", "SCMP_ACT_ALLOW", true, Rule("SCMP_ACT_KILL_PROCESS", ["uname"]));
+        Assert.That(r.ExitCode, Is.EqualTo(128 + 31), "killed by SIGSYS: " + r);
+    }
+
+    [Test]
+    public void ArgumentConditionsSelectTheCall()
+    {
+        var args = new JsonArray(
+            new JsonObject { ["index"] = 1, ["value"] = 511, ["op"] = "SCMP_CMP_EQ" });
+        var argsAt = new JsonArray(
+            new JsonObject { ["index"] = 2, ["value"] = 511, ["op"] = "SCMP_CMP_EQ" });
+        var r = Run("touch /dev/shm/f; chmod 755 /dev/shm/f && echo 755-ok; chmod 777 /dev/shm/f 2>/dev/null && echo 777-ok || echo 777-denied",
+            "SCMP_ACT_ALLOW", true,
+            Rule("SCMP_ACT_ERRNO", ["chmod"], errno: 1, args: args),
+            Rule("SCMP_ACT_ERRNO", ["fchmodat"], errno: 1, args: argsAt));
+        Assert.That(r.Stdout, Is.EqualTo("755-ok\n777-denied\n"), r.ToString());
+    }
+
+    [Test]
+    public void AllowListProfileRunsAShell()
+    {
+        // A default-deny profile in the style of Docker's: everything a busybox shell needs is allowed.
+        string[] allowed =
+        [
+            "read", "write", "open", "openat", "close", "stat", "fstat", "lstat", "newfstatat", "statx", "poll", "lseek", "mmap", "mprotect",
+            "munmap", "brk", "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "ioctl", "pread64", "readv", "writev", "access", "pipe",
+            "pipe2", "select", "dup", "dup2", "dup3", "getpid", "getppid", "getuid", "geteuid", "getgid", "getegid", "getgroups",
+            "clone", "clone3", "fork", "vfork", "execve", "exit", "exit_group", "wait4", "kill", "uname", "fcntl", "getcwd", "chdir",
+            "getdents64", "readlink", "gettid", "futex", "set_tid_address", "set_robust_list", "arch_prctl", "prlimit64", "getrandom",
+            "sysinfo", "times", "capget", "capset", "prctl", "setresuid", "setresgid", "setgroups", "close_range", "sched_getaffinity",
+            "sched_yield", "madvise", "mremap", "nanosleep", "clock_nanosleep", "clock_gettime", "rseq", "sigaltstack", "getrlimit",
+            "setrlimit", "umask", "faccessat", "faccessat2", "pselect6", "ppoll", "tgkill", "membarrier", "sendmsg", "recvmsg",
+        ];
+        var r = Run("echo hello; id -u", "SCMP_ACT_ERRNO", false, Rule("SCMP_ACT_ALLOW", allowed));
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        Assert.That(r.Stdout, Is.EqualTo("hello\n0\n"));
+    }
+
+    [Test]
+    public void NotifyIsRefusedAtCreate()
+    {
+        using var b = new TestBundle("true");
+        b.Linux["seccomp"] = new JsonObject
+        {
+            ["defaultAction"] = "SCMP_ACT_ALLOW",
+            ["listenerPath"] = "/run/none.sock",
+            ["syscalls"] = new JsonArray(Rule("SCMP_ACT_NOTIFY", ["mkdir"])),
+        };
+        var before = Runcs.InitProcesses();
+        var r = b.Create();
+        Assert.That(r.ExitCode, Is.EqualTo(1));
+        Assert.That(r.Stderr, Does.Contain("SCMP_ACT_NOTIFY"));
+        b.AssertNothingLeft(before);
+    }
+}

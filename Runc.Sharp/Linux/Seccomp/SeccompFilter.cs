@@ -1,0 +1,142 @@
+using Runc.Sharp.Linux.Native;
+using Runc.Sharp.Spec;
+
+namespace Runc.Sharp.Linux.Seccomp;
+
+/// <summary>
+/// linux.seccomp compiled by libseccomp and loaded on the calling thread (the one that
+/// execs the container's process), with runc's rules: rules whose action equals the
+/// default are skipped, unknown syscall names are ignored, and conditions on the same
+/// argument index become separate rules.
+/// </summary>
+public static unsafe class SeccompFilter
+{
+    private const uint ActKillThread = 0x00000000, ActKillProcess = 0x80000000, ActTrap = 0x00030000,
+        ActErrno = 0x00050000, ActTrace = 0x7ff00000, ActLog = 0x7ffc0000, ActAllow = 0x7fff0000;
+    private const uint Eperm = 1;
+
+    /// <summary>The flags runcs applies; TSYNC is accepted and ignored, as runc does (one thread execs).</summary>
+    public static readonly string[] SupportedFlags = ["SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"];
+
+    /// <summary>Actions runcs can apply (notify needs a listener protocol runcs does not implement yet).</summary>
+    public static readonly string[] SupportedActions = Known.SeccompActions.Where(a => a != "SCMP_ACT_NOTIFY").ToArray();
+
+    public static string LibraryVersion
+    {
+        get
+        {
+            var v = LibSeccomp.seccomp_version();
+            return $"{v->Major}.{v->Minor}.{v->Micro}";
+        }
+    }
+
+    /// <summary>Architecture names libseccomp knows, as SCMP_ARCH_* (what `features` reports).</summary>
+    public static IEnumerable<string> SupportedArchitectures =>
+        Known.SeccompArchitectures.Where(a => LibSeccomp.seccomp_arch_resolve_name(ArchName(a)) != 0);
+
+    public static void Load(Spec.Seccomp config)
+    {
+        var defaultAction = Action(config.DefaultAction, config.DefaultErrnoRet, "linux.seccomp.defaultAction");
+        nint ctx = LibSeccomp.seccomp_init(defaultAction);
+        if (ctx == 0)
+            throw new RuncsException("linux.seccomp: libseccomp could not create a filter");
+        try
+        {
+            Check(LibSeccomp.seccomp_attr_set(ctx, LibSeccomp.AttrCtlNnp, 0), "disable libseccomp's own no_new_privs");
+            foreach (var flag in config.Flags ?? [])
+            {
+                int r = flag switch
+                {
+                    "SECCOMP_FILTER_FLAG_TSYNC" => 0,
+                    "SECCOMP_FILTER_FLAG_LOG" => LibSeccomp.seccomp_attr_set(ctx, LibSeccomp.AttrCtlLog, 1),
+                    "SECCOMP_FILTER_FLAG_SPEC_ALLOW" => LibSeccomp.seccomp_attr_set(ctx, LibSeccomp.AttrCtlSsb, 1),
+                    _ => throw new RuncsException($"linux.seccomp.flags: {flag} is not supported by libseccomp {LibraryVersion}"),
+                };
+                Check(r, $"linux.seccomp.flags {flag}");
+            }
+            foreach (var arch in config.Architectures ?? [])
+            {
+                uint token = LibSeccomp.seccomp_arch_resolve_name(ArchName(arch));
+                if (token == 0)
+                    throw new RuncsException($"linux.seccomp.architectures: {arch} is unknown to libseccomp");
+                int r = LibSeccomp.seccomp_arch_add(ctx, token);
+                if (r != 0 && r != -Errno.EEXIST)
+                    Check(r, $"linux.seccomp.architectures {arch}");
+            }
+            var calls = config.Syscalls ?? [];
+            for (int i = 0; i < calls.Count; i++)
+                AddRule(ctx, calls[i], defaultAction, $"linux.seccomp.syscalls[{i}]");
+            Check(LibSeccomp.seccomp_load(ctx), "load seccomp filter");
+        }
+        finally
+        {
+            LibSeccomp.seccomp_release(ctx);
+        }
+    }
+
+    private static void AddRule(nint ctx, Syscall call, uint defaultAction, string what)
+    {
+        var action = Action(call.Action, call.ErrnoRet, what + ".action");
+        if (action == defaultAction)
+            return;
+        var args = call.Args ?? [];
+        var conditions = args.Select(a => new LibSeccomp.ArgCmp
+        {
+            Arg = a.Index, Op = Operator(a.Op, what), DatumA = a.Value, DatumB = a.ValueTwo,
+        }).ToArray();
+        bool repeatedIndex = args.Select(a => a.Index).Distinct().Count() != args.Count;
+        foreach (var name in call.Names ?? [])
+        {
+            int nr = LibSeccomp.seccomp_syscall_resolve_name(name);
+            if (nr == LibSeccomp.NrScmpError)
+                continue;
+            if (repeatedIndex)
+            {
+                // libseccomp ANDs conditions of one rule and refuses two on one argument; runc ORs them.
+                foreach (var c in conditions)
+                {
+                    var one = c;
+                    Check(LibSeccomp.seccomp_rule_add_array(ctx, action, nr, 1, &one), $"{what} {name}");
+                }
+                continue;
+            }
+            fixed (LibSeccomp.ArgCmp* p = conditions)
+                Check(LibSeccomp.seccomp_rule_add_array(ctx, action, nr, (uint)conditions.Length, p), $"{what} {name}");
+        }
+    }
+
+    private static uint Action(string? name, uint? errnoRet, string what) => name switch
+    {
+        "SCMP_ACT_KILL" or "SCMP_ACT_KILL_THREAD" => ActKillThread,
+        "SCMP_ACT_KILL_PROCESS" => ActKillProcess,
+        "SCMP_ACT_TRAP" => ActTrap,
+        "SCMP_ACT_ERRNO" => ActErrno | ((errnoRet ?? Eperm) & 0xffff),
+        "SCMP_ACT_TRACE" => ActTrace | ((errnoRet ?? Eperm) & 0xffff),
+        "SCMP_ACT_LOG" => ActLog,
+        "SCMP_ACT_ALLOW" => ActAllow,
+        _ => throw new RuncsException($"{what}: {name} is not supported by runcs yet"),
+    };
+
+    private static int Operator(string? op, string what) => op switch
+    {
+        "SCMP_CMP_NE" => 1,
+        "SCMP_CMP_LT" => 2,
+        "SCMP_CMP_LE" => 3,
+        "SCMP_CMP_EQ" => 4,
+        "SCMP_CMP_GE" => 5,
+        "SCMP_CMP_GT" => 6,
+        "SCMP_CMP_MASKED_EQ" => 7,
+        _ => throw new RuncsException($"{what}: unknown operator {op}"),
+    };
+
+    /// <summary>SCMP_ARCH_X86_64 → "x86_64", the name libseccomp resolves.</summary>
+    public static string ArchName(string arch) => arch.StartsWith("SCMP_ARCH_", StringComparison.Ordinal)
+        ? arch["SCMP_ARCH_".Length..].ToLowerInvariant()
+        : arch.ToLowerInvariant();
+
+    private static void Check(int result, string what)
+    {
+        if (result < 0)
+            throw new SyscallException("seccomp", what, -result);
+    }
+}
