@@ -29,7 +29,7 @@ public class CgroupTests
     [Test]
     public void MemoryLimitOomKillsAndEventsReportIt()
     {
-        using var b = new TestBundle("sh", "-c", "sleep 0.5; exec tail /dev/zero");
+        using var b = new TestBundle("sh", "-c", "sleep 1; exec tail /dev/zero");
         b.Linux["resources"]!["memory"] = new JsonObject { ["limit"] = 16 * 1024 * 1024 };
         Assert.That(b.Run("-d").ExitCode, Is.Zero);
         Assert.That(File.ReadAllText(CgroupFile(b, "memory", "memory.limit_in_bytes")).Trim(), Is.EqualTo((16 * 1024 * 1024).ToString()));

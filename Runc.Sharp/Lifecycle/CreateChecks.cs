@@ -24,6 +24,12 @@ public static class CreateChecks
             throw new RuncsException("cannot use console socket if runcs will not detach or allocate tty");
     }
 
+    public static void WarnUnknownCapabilities(RuntimeSpec spec, Action<string> warn)
+    {
+        foreach (var e in ProcessChecks.CapabilityNames(spec))
+            warn($"ignoring {e}");
+    }
+
     public static void PidfdSocket(CreateRequest r)
     {
         if (r.PidfdSocket is not null)

@@ -25,6 +25,7 @@ public static class Creator
         var rootfs = CreateChecks.Rootfs(r, spec);
         CreateChecks.Console(r, spec);
         CreateChecks.PidfdSocket(r);
+        CreateChecks.WarnUnknownCapabilities(spec, o.Warn);
         CreateChecks.MountNamespace(spec);
         CreateChecks.Unsupported(spec);
         var (extraFds, extraEnv) = CreateChecks.ExtraFds(r.PreserveFds);

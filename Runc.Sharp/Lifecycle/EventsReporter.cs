@@ -23,23 +23,25 @@ public static class EventsReporter
             return 0;
         }
         ulong ooms = OomKills(paths);
-        while (StatusDeriver.Derive(o.Store, state) != ContainerStatus.Stopped)
+        void ReportOoms()
+        {
+            var now = OomKills(paths);
+            if (now > ooms)
+                Emit(new ContainerEvent("oom", id, null));
+            ooms = Math.Max(ooms, now);
+        }
+        while (StatusDeriver.InitAlive(state))
         {
             Emit(new ContainerEvent("stats", id, reader.Read()));
             var deadline = DateTime.UtcNow + interval;
-            while (DateTime.UtcNow < deadline)
+            while (DateTime.UtcNow < deadline && StatusDeriver.InitAlive(state))
             {
-                var now = OomKills(paths);
-                if (now > ooms)
-                {
-                    Emit(new ContainerEvent("oom", id, null));
-                    ooms = now;
-                }
-                if (!StatusDeriver.InitAlive(state))
-                    return 0;
-                Thread.Sleep(TimeSpan.FromMilliseconds(Math.Min(100, interval.TotalMilliseconds)));
+                ReportOoms();
+                Thread.Sleep(TimeSpan.FromMilliseconds(Math.Min(50, interval.TotalMilliseconds)));
             }
         }
+        // An OOM kill that stopped the container is counted as it dies.
+        ReportOoms();
         return 0;
     }
 

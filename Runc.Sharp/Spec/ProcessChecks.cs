@@ -1,6 +1,6 @@
 namespace Runc.Sharp.Spec;
 
-internal static class ProcessChecks
+public static class ProcessChecks
 {
     public const string SupportedRange = "1.0.0–1.3.x";
 
@@ -59,6 +59,10 @@ internal static class ProcessChecks
         }
     }
 
+    /// <summary>
+    /// Unknown capability names. Not an error (runc and the runtime-spec: warn and
+    /// ignore what the kernel cannot grant); create reports them as warnings.
+    /// </summary>
     public static IEnumerable<ValidationError> CapabilityNames(RuntimeSpec s)
     {
         var caps = s.Process?.Capabilities;

@@ -22,7 +22,6 @@ public static class SpecValidator
         ProcessChecks.Args,
         ProcessChecks.Cwd,
         ProcessChecks.Env,
-        ProcessChecks.CapabilityNames,
         ProcessChecks.Rlimits,
         ProcessChecks.OomScoreAdj,
         ProcessChecks.IoPriorityValues,

@@ -25,8 +25,12 @@ public static class DeviceAllowList
     {
         var rules = new List<DeviceRule>(linux?.Resources?.Devices ?? []);
         rules.AddRange(DefaultAllows);
+        // The devices cgroup knows only block and character devices; fifos need no rule.
         foreach (var d in linux?.Devices ?? [])
-            rules.Add(Allow(d.Type == "u" ? "c" : d.Type ?? "c", d.Major, d.Minor, "rwm"));
+        {
+            if (d.Type is "c" or "u" or "b")
+                rules.Add(Allow(d.Type == "b" ? "b" : "c", d.Major, d.Minor, "rwm"));
+        }
         return rules;
     }
 

@@ -39,7 +39,7 @@ public static class InitSequence
 
         ProcessSetup.ApplyAttributes(c, process);
         var fifo = new FifoGate(procSelfFd, c.FifoFd);
-        SeccompEarly(c, process);
+        using var seccomp = PrepareSeccomp(c, process);
         ProcessSetup.SwitchUser(c, process);
         var exec = Executable.Resolve(process, c.ExtraEnv);
 
@@ -48,14 +48,22 @@ public static class InitSequence
         for (int i = 0; i < HookPhases.Of(spec.Hooks, HookPhases.StartContainer).Count; i++)
             HookProcess.Run(HookPhases.Of(spec.Hooks, HookPhases.StartContainer)[i], HookPhases.StartContainer, i, c.HookState);
 
-        ExecUserProcess(c, process, exec);
+        ExecUserProcess(c, process, exec, seccomp);
     }
 
-    /// <summary>Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: before the user switch drops it (runc's order).</summary>
-    private static void SeccompEarly(InitConfig c, Spec.Process process)
+    /// <summary>
+    /// Compiles linux.seccomp (errors surface at create). Without no_new_privs, loading it
+    /// needs CAP_SYS_ADMIN, so it is loaded now, before the user switch drops it (runc's
+    /// order); otherwise it is loaded last, just before execve.
+    /// </summary>
+    private static SeccompProgram? PrepareSeccomp(InitConfig c, Spec.Process process)
     {
-        if (!process.NoNewPrivileges && c.Spec.Linux?.Seccomp is { } seccomp)
-            SeccompFilter.Load(seccomp);
+        if (c.Spec.Linux?.Seccomp is not { } config)
+            return null;
+        var program = SeccompFilter.Prepare(config);
+        if (!process.NoNewPrivileges)
+            program.Load();
+        return program;
     }
 
     /// <summary>exec mode: the container exists; only the process is set up.</summary>
@@ -65,25 +73,25 @@ public static class InitSequence
         if (process.Terminal)
             ConsoleSetup.Attach(c, process, bindDevConsole: false);
         ProcessSetup.ApplyAttributes(c with { NoNewKeyring = true }, process);
-        SeccompEarly(c, process);
+        using var seccomp = PrepareSeccomp(c, process);
         ProcessSetup.SwitchUser(c, process);
         var exec = Executable.Resolve(process, c.ExtraEnv);
         channel.Send(MessageType.Ready);
-        ExecUserProcess(c, process, exec);
+        ExecUserProcess(c, process, exec, seccomp);
     }
 
     /// <summary>The last steps, on the thread that calls execve: close what the container must not get, no_new_privs, exec.</summary>
-    private static void ExecUserProcess(InitConfig c, Spec.Process process, Executable exec)
+    private static void ExecUserProcess(InitConfig c, Spec.Process process, Executable exec, SeccompProgram? seccomp)
     {
         SysCall.CloexecFrom(3);
         for (int fd = 3; fd < 3 + c.ExtraFds; fd++)
             SysCall.SetCloexec(fd, false);
+        // Limits such as RLIMIT_AS would starve the runtime's own threads and heap: set them last.
+        ProcessAttributes.SetRlimits(process.Rlimits);
         if (process.NoNewPrivileges)
         {
             CapabilityControl.SetNoNewPrivs();
-            // With no_new_privs set, loading a filter needs no privilege: as late as possible.
-            if (c.Spec.Linux?.Seccomp is { } seccomp)
-                SeccompFilter.Load(seccomp);
+            seccomp?.Load();
         }
         if (process.ExecCPUAffinity?.Final is { Length: > 0 } final)
             ProcessAttributes.SetAffinity(final, "process.execCPUAffinity.final");

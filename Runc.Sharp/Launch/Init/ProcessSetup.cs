@@ -8,7 +8,7 @@ public static class ProcessSetup
 {
     public static void ApplyAttributes(InitConfig c, Spec.Process p)
     {
-        ProcessAttributes.SetRlimits(p.Rlimits);
+        ProcessAttributes.CheckRlimits(p.Rlimits);
         if (p.OomScoreAdj is { } adj)
             ProcessAttributes.SetOomScoreAdj(adj);
         if (c.Spec.Linux?.Personality is { } persona)

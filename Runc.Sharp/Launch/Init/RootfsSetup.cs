@@ -22,7 +22,7 @@ public static class RootfsSetup
             var mounts = spec.Mounts ?? [];
             for (int i = 0; i < mounts.Count; i++)
                 MountApplier.Apply(root, mounts[i], $"mounts[{i}]", ctx);
-            bool devFromHost = mounts.Any(m => m.Destination?.TrimEnd('/') == "/dev" && MountOptions.Parse(m).IsBind);
+            bool devFromHost = mounts.Any(m => "/" + m.Destination?.Trim('/') == "/dev" && MountOptions.Parse(m).IsBind);
             if (!devFromHost)
             {
                 foreach (var (device, what) in DeviceNodes.Plan(spec.Linux?.Devices))
@@ -52,7 +52,11 @@ public static class RootfsSetup
         if (c.NoPivot)
             RootSwitch.MoveAndChroot(c.Rootfs);
         else
+        {
+            // pivot_root refuses a new root whose parent mount is shared (rootfsPropagation "shared").
+            RootSwitch.MakeParentMountPrivate(c.Rootfs);
             RootSwitch.PivotRoot(c.Rootfs);
+        }
     }
 
     /// <summary>After the console is attached: root.readonly.</summary>

@@ -24,6 +24,17 @@ public static class RootSwitch
             throw SyscallException.FromLast("chdir", "/");
     }
 
+    /// <summary>Makes the mount that contains the rootfs mount private, as runc does before pivot_root.</summary>
+    public static void MakeParentMountPrivate(string rootfs)
+    {
+        var mounts = File.ReadAllLines("/proc/self/mountinfo").Select(MountInfoLine.Parse).OfType<MountInfoLine>().ToList();
+        var top = mounts.LastOrDefault(m => m.MountPoint == rootfs);
+        var parent = top is null ? null : mounts.LastOrDefault(m => m.Id == top.Parent);
+        if (parent is null)
+            return;
+        SysCall.Mount(null, parent.MountPoint, null, (ulong)Spec.MountFlags.Private, null, $"make {parent.MountPoint} private before pivot_root");
+    }
+
     public static void MoveAndChroot(string rootfs)
     {
         if (Libc.chdir(rootfs) != 0)

@@ -23,6 +23,32 @@ public static unsafe class ProcessAttributes
         }
     }
 
+    /// <summary>
+    /// Fails now (at create) for limits that <see cref="SetRlimits"/> could not set just
+    /// before execve: a hard limit above the current one needs CAP_SYS_RESOURCE.
+    /// </summary>
+    public static void CheckRlimits(IReadOnlyList<Rlimit>? limits)
+    {
+        bool canRaise = HasEffectiveCapability(24 /* CAP_SYS_RESOURCE */);
+        for (int i = 0; limits is not null && i < limits.Count; i++)
+        {
+            int resource = Array.IndexOf(Known.Rlimits, limits[i].Type);
+            RLimit current;
+            if (Libc.getrlimit(resource, &current) != 0)
+                throw SyscallException.FromLast("getrlimit", limits[i].Type);
+            if (limits[i].Hard > current.Max && !canRaise)
+                throw new RuncsException($"setrlimit {limits[i].Type} soft={limits[i].Soft} hard={limits[i].Hard} (process.rlimits[{i}]): {SyscallException.Describe(Errno.EPERM)} (raising a hard limit needs CAP_SYS_RESOURCE)");
+        }
+    }
+
+    private static bool HasEffectiveCapability(int cap)
+    {
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("CapEff:", StringComparison.Ordinal));
+        return line is not null
+            && ulong.TryParse(line[7..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var mask)
+            && (mask & (1UL << cap)) != 0;
+    }
+
     public static void SetOomScoreAdj(int value)
     {
         try

@@ -34,12 +34,15 @@ public static unsafe class SeccompFilter
     public static IEnumerable<string> SupportedArchitectures =>
         Known.SeccompArchitectures.Where(a => LibSeccomp.seccomp_arch_resolve_name(ArchName(a)) != 0);
 
-    public static void Load(Spec.Seccomp config)
+    /// <summary>Compiles the filter without loading it, so that every error shows up at create.</summary>
+    public static SeccompProgram Prepare(Spec.Seccomp config)
     {
         var defaultAction = Action(config.DefaultAction, config.DefaultErrnoRet, "linux.seccomp.defaultAction");
         nint ctx = LibSeccomp.seccomp_init(defaultAction);
         if (ctx == 0)
             throw new RuncsException("linux.seccomp: libseccomp could not create a filter");
+        var program = new SeccompProgram(ctx);
+        bool ok = false;
         try
         {
             Check(LibSeccomp.seccomp_attr_set(ctx, LibSeccomp.AttrCtlNnp, 0), "disable libseccomp's own no_new_privs");
@@ -66,11 +69,13 @@ public static unsafe class SeccompFilter
             var calls = config.Syscalls ?? [];
             for (int i = 0; i < calls.Count; i++)
                 AddRule(ctx, calls[i], defaultAction, $"linux.seccomp.syscalls[{i}]");
-            Check(LibSeccomp.seccomp_load(ctx), "load seccomp filter");
+            ok = true;
+            return program;
         }
         finally
         {
-            LibSeccomp.seccomp_release(ctx);
+            if (!ok)
+                program.Dispose();
         }
     }
 
@@ -134,9 +139,24 @@ public static unsafe class SeccompFilter
         ? arch["SCMP_ARCH_".Length..].ToLowerInvariant()
         : arch.ToLowerInvariant();
 
-    private static void Check(int result, string what)
+    internal static void Check(int result, string what)
     {
         if (result < 0)
             throw new SyscallException("seccomp", what, -result);
+    }
+}
+
+/// <summary>A compiled filter; <see cref="Load"/> installs it on the calling thread.</summary>
+public sealed class SeccompProgram(nint ctx) : IDisposable
+{
+    private nint _ctx = ctx;
+
+    public void Load() => SeccompFilter.Check(LibSeccomp.seccomp_load(_ctx), "load seccomp filter (linux.seccomp)");
+
+    public void Dispose()
+    {
+        if (_ctx != 0)
+            LibSeccomp.seccomp_release(_ctx);
+        _ctx = 0;
     }
 }
