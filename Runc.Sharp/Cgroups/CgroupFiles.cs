@@ -5,35 +5,60 @@ namespace Runc.Sharp.Cgroups;
 /// <summary>Reads and writes of cgroupfs files, with errors that name the file.</summary>
 public static class CgroupFiles
 {
-    public static void Write(string dir, string file, string value)
+    /// <summary>One open, write, close: cgroupfs files take a value per write and need no truncation or locking.</summary>
+    public static unsafe void Write(string dir, string file, string value)
     {
         var path = Path.Combine(dir, file);
+        int fd = Linux.Native.Libc.open(path, Linux.Native.O.WRONLY | Linux.Native.O.TRUNC | Linux.Native.O.CLOEXEC, 0);
+        if (fd < 0)
+            throw Linux.SyscallException.FromLast("open", path);
         try
         {
-            File.WriteAllText(path, value);
+            var bytes = System.Text.Encoding.UTF8.GetBytes(value);
+            fixed (byte* p = bytes)
+            {
+                if (Linux.Native.Libc.write(fd, p, bytes.Length) != bytes.Length)
+                    throw Linux.SyscallException.FromLast("write", $"{path} \"{value}\"");
+            }
         }
-        catch (IOException e)
+        finally
         {
-            throw new RuncsException($"write {path}: {Describe(e)}");
-        }
-        catch (UnauthorizedAccessException)
-        {
-            throw new RuncsException($"write {path}: permission denied");
+            Linux.Native.Libc.close(fd);
         }
     }
 
     public static string Read(string dir, string file) =>
         TryRead(dir, file) ?? throw new RuncsException($"read {Path.Combine(dir, file)}: no such file or directory");
 
-    public static string? TryRead(string dir, string file)
+    /// <summary>The file's text, or null when it does not exist (read with plain syscalls: these are tiny kernel files).</summary>
+    public static unsafe string? TryRead(string dir, string file)
     {
+        var path = Path.Combine(dir, file);
+        int fd = Linux.Native.Libc.open(path, Linux.Native.O.RDONLY | Linux.Native.O.CLOEXEC, 0);
+        if (fd < 0)
+        {
+            int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            if (errno is Linux.Native.Errno.ENOENT or Linux.Native.Errno.ENOTDIR)
+                return null;
+            throw new Linux.SyscallException("open", path, errno);
+        }
         try
         {
-            return File.ReadAllText(Path.Combine(dir, file));
+            var buffer = new byte[4096];
+            using var text = new MemoryStream();
+            fixed (byte* p = buffer)
+            {
+                nint n;
+                while ((n = Linux.Native.Libc.read(fd, p, buffer.Length)) > 0)
+                    text.Write(buffer, 0, (int)n);
+                if (n < 0)
+                    throw Linux.SyscallException.FromLast("read", path);
+            }
+            return System.Text.Encoding.UTF8.GetString(text.GetBuffer(), 0, (int)text.Length);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        finally
         {
-            return null;
+            Linux.Native.Libc.close(fd);
         }
     }
 

@@ -55,18 +55,33 @@ public sealed unsafe class InitChannel(FileDescriptor fd) : IDisposable
     /// <summary>The next message, or null when the other side closed (or died).</summary>
     public Message? Receive()
     {
-        var buf = new byte[MaxMessage];
+        // Peek at the size first (MSG_TRUNC reports a datagram's full length), then read it exactly.
+        const int MSG_PEEK = 2, MSG_TRUNC = 0x20;
+        byte probe;
+        long size = Recv(&probe, 1, MSG_PEEK | MSG_TRUNC);
+        if (size == 0)
+            return null;
+        if (size > MaxMessage)
+            throw new RuncsException($"init channel: message of {size} bytes is too large");
+        var buf = new byte[size];
         fixed (byte* p = buf)
         {
-            nint n;
-            while ((n = Libc.read(Fd.Value, p, buf.Length)) < 0)
-            {
-                if (Marshal.GetLastPInvokeError() != Errno.EINTR)
-                    throw SyscallException.FromLast("read", "init channel");
-            }
+            long n = Recv(p, buf.Length, 0);
             if (n == 0)
                 return null;
             return new Message((MessageType)buf[0], buf.AsSpan(1, (int)n - 1).ToArray());
+        }
+    }
+
+    private long Recv(byte* buffer, int length, int flags)
+    {
+        while (true)
+        {
+            long n = Libc.recv(Fd.Value, buffer, length, flags);
+            if (n >= 0)
+                return n;
+            if (Marshal.GetLastPInvokeError() != Errno.EINTR)
+                throw SyscallException.FromLast("recv", "init channel");
         }
     }
 

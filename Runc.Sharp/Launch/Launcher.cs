@@ -29,7 +29,7 @@ public sealed class LaunchedInit(int pid, InitChannel channel, IReadOnlyList<str
 /// </summary>
 public static class Launcher
 {
-    /// <param name="prepare">Called with the child's host pid before it is released (cgroup placement); returns the config to send.</param>
+    /// <param name="prepare">Called with the child's host pid (cgroup placement) before the config is sent; returns that config.</param>
     public static LaunchedInit Start(LaunchPlan plan, Func<int, InitConfig> prepare)
     {
         var (parentEnd, childEnd) = UnixSocket.SeqPacketPair();
@@ -57,7 +57,6 @@ public static class Launcher
             var request = new SpawnRequest(
                 plan.Namespaces.CloneFlags,
                 joinFds.Where(j => j.Type is not ("pid" or "mount")).Select(j => (j.Fd.Value, NamespacePlan.FlagOf(j.Type))).ToList(),
-                plan.Namespaces.UnshareAfterRelease,
                 childEnd.Value,
                 image.Value,
                 ["runcs", "init", childEnd.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)],
@@ -73,8 +72,10 @@ public static class Launcher
             {
                 if (plan.Namespaces.NewUser)
                     IdMaps.Write(child.Pid, plan.Linux!, plan.DenySetgroups);
-                var config = prepare(child.Pid);
+                // The child execs the init image while the parent places it in cgroups (slow on
+                // cgroup v1); the init does nothing in the container before it gets the config.
                 child.Release();
+                var config = prepare(child.Pid);
                 SendConfig(launched, config with { HostPid = child.Pid, MountNamespaceFd = mountJoin?.Value ?? -1 });
                 released = true;
             }
@@ -146,6 +147,20 @@ public static class Launcher
                 default:
                     throw new RuncsException($"unexpected message {msg.Value.Type} from container init");
             }
+        }
+    }
+
+    /// <summary>
+    /// After Ready, for a process that execs right away (exec mode): the channel is
+    /// close-on-exec in the init, so end of file means execve happened; an Error
+    /// message means the last steps failed.
+    /// </summary>
+    public static void WaitExeced(LaunchedInit init)
+    {
+        while (init.Channel.Receive() is { } msg)
+        {
+            if (msg.Type == MessageType.Error)
+                throw new RuncsException(msg.Text);
         }
     }
 

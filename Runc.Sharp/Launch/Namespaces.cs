@@ -4,7 +4,8 @@ using Runc.Sharp.Spec;
 namespace Runc.Sharp.Launch;
 
 /// <summary>linux.namespaces as clone3 flags (new ones) and paths to join (setns), user first.</summary>
-public sealed record NamespacePlan(ulong CloneFlags, ulong UnshareAfterRelease, IReadOnlyList<(string Type, string Path)> Joins)
+/// <param name="NewCgroupNamespace">Created by the init stage once it is in the container's cgroup, so that cgroup becomes the namespace root.</param>
+public sealed record NamespacePlan(ulong CloneFlags, bool NewCgroupNamespace, IReadOnlyList<(string Type, string Path)> Joins)
 {
     public static ulong FlagOf(string type) => type switch
     {
@@ -21,20 +22,20 @@ public sealed record NamespacePlan(ulong CloneFlags, ulong UnshareAfterRelease, 
 
     public static NamespacePlan From(RuntimeSpec spec)
     {
-        ulong clone = 0, after = 0;
+        ulong clone = 0;
+        bool cgroup = false;
         var joins = new List<(string, string)>();
         foreach (var ns in spec.Linux?.Namespaces ?? [])
         {
             if (!string.IsNullOrEmpty(ns.Path))
                 joins.Add((ns.Type!, ns.Path));
             else if (ns.Type == "cgroup")
-                // After the parent has placed the child in its cgroup, so that it becomes the namespace root.
-                after |= Clone.NEWCGROUP;
+                cgroup = true;
             else
                 clone |= FlagOf(ns.Type!);
         }
         joins.Sort((a, b) => (b.Item1 == "user").CompareTo(a.Item1 == "user"));
-        return new NamespacePlan(clone, after, joins);
+        return new NamespacePlan(clone, cgroup, joins);
     }
 
     public bool NewUser => (CloneFlags & Clone.NEWUSER) != 0;

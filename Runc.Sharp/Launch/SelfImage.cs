@@ -13,7 +13,20 @@ public static unsafe class SelfImage
     private const uint MFD_CLOEXEC = 1, MFD_ALLOW_SEALING = 2;
     private const int F_ADD_SEALS = 1033, F_SEAL_SEAL = 1, F_SEAL_SHRINK = 2, F_SEAL_GROW = 4, F_SEAL_WRITE = 8, F_SEAL_FUTURE_WRITE = 16;
 
+    private static Task<FileDescriptor>? _pending;
+
+    /// <summary>Starts copying on another thread; the copy is ready by the time the clone needs it.</summary>
+    public static void Prefetch() => _pending ??= Task.Run(Copy);
+
+    /// <summary>The sealed copy (the prefetched one, if any).</summary>
     public static FileDescriptor Create()
+    {
+        var pending = _pending;
+        _pending = null;
+        return pending is null ? Copy() : pending.GetAwaiter().GetResult();
+    }
+
+    private static FileDescriptor Copy()
     {
         using var self = FileDescriptor.Open("/proc/self/exe", O.RDONLY);
         var size = SysCall.FStat(self.Value, "/proc/self/exe").Size;

@@ -10,7 +10,6 @@ namespace Runc.Sharp.Launch;
 public sealed record SpawnRequest(
     ulong CloneFlags,
     IReadOnlyList<(int Fd, ulong Type)> JoinNamespaces,
-    ulong UnshareAfterRelease,
     int ChildChannelFd,
     int ImageFd,
     IReadOnlyList<string> Argv,
@@ -39,7 +38,6 @@ public static unsafe partial class Spawner
         public int NsCount;
         public int* NsFds;
         public long* NsTypes;
-        public long Unshare;
         public int BecomeRoot;
         public byte* Empty;
         public byte** Argv;
@@ -151,7 +149,6 @@ public static unsafe partial class Spawner
         a->ChannelFd = r.ChildChannelFd;
         a->ImageFd = r.ImageFd;
         a->NsCount = joins;
-        a->Unshare = (long)r.UnshareAfterRelease;
         a->BecomeRoot = r.BecomeRootInUserNamespace ? 1 : 0;
         return (nint)block;
     }
@@ -177,8 +174,6 @@ public static unsafe partial class Spawner
             if (Libc.syscall_nogc(Sys.setresuid, 0, 0, 0, 0, 0, 0) != 0)
                 Fail(a, 5);
         }
-        if (a->Unshare != 0 && Libc.syscall_nogc(Sys.unshare, a->Unshare, 0, 0, 0, 0, 0) != 0)
-            Fail(a, 2);
         Libc.syscall_nogc(Sys.execveat, a->ImageFd, (long)a->Empty, (long)a->Argv, (long)a->Envp, SysCall.AtEmptyPath, 0);
         Fail(a, 3);
     }
@@ -204,7 +199,6 @@ public static unsafe partial class Spawner
         var what = step switch
         {
             1 => "wait for release",
-            2 => "unshare",
             3 => "exec of the runcs init image",
             4 => "setresgid 0 in the user namespace (is gid 0 mapped?)",
             5 => "setresuid 0 in the user namespace (is uid 0 mapped?)",

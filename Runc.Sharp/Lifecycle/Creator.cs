@@ -21,6 +21,7 @@ public static class Creator
     public static CreatedContainer Create(RuntimeOptions o, CreateRequest r)
     {
         ContainerId.Validate(r.Id);
+        SelfImage.Prefetch();
         var spec = SpecReader.LoadBundle(r.Bundle);
         var rootfs = CreateChecks.Rootfs(r, spec);
         CreateChecks.Console(r, spec);
@@ -94,7 +95,7 @@ public static class Creator
             FifoFd = fifo.Value,
             ExtraFds = extraFds,
             NewUserNamespace = spec.Linux?.Namespaces?.Any(n => n.Type == "user") == true,
-            PrivateCgroupNamespace = (namespaces.UnshareAfterRelease & Clone.NEWCGROUP) != 0,
+            PrivateCgroupNamespace = namespaces.NewCgroupNamespace,
             CgroupSources = ContainerCgroups.MountSources(cgroups.Paths),
             ExtraEnv = extraEnv,
         };

@@ -39,6 +39,7 @@ public static class Executor
 
     public static int Exec(RuntimeOptions o, ExecRequest r)
     {
+        SelfImage.Prefetch();
         var state = o.Store.Read(r.Id);
         switch (StatusDeriver.Derive(o.Store, state))
         {
@@ -73,7 +74,7 @@ public static class Executor
             ExtraEnv = extraEnv,
             NewUserNamespace = types.Contains("user"),
         };
-        var plan = new LaunchPlan(spec.Linux, new NamespacePlan(0, 0, joins), route.ToInit is null ? [] : [route.ToInit.Value], DenySetgroups: false);
+        var plan = new LaunchPlan(spec.Linux, new NamespacePlan(0, false, joins), route.ToInit is null ? [] : [route.ToInit.Value], DenySetgroups: false);
         var cgroups = ContainerCgroups.For(state);
         using var init = Launcher.Start(plan, pid =>
         {
@@ -83,6 +84,7 @@ public static class Executor
         try
         {
             Launcher.WaitReady(init, () => { });
+            Launcher.WaitExeced(init);
         }
         catch (RuncsException)
         {

@@ -36,10 +36,31 @@ public static class Starter
         }
     }
 
-    /// <summary>Opens the fifo for reading, which lets init's blocked open return, and reads its one byte.</summary>
+    /// <summary>
+    /// Opens the fifo for reading, which lets init's blocked open return; reads the byte
+    /// init writes after the startContainer hooks, then waits for end of file, which
+    /// comes when execve closes init's end: the user's process is running.
+    /// </summary>
     private static unsafe void ReleaseFifo(string fifoPath, ContainerState state)
     {
         using var fifo = FileDescriptor.Open(fifoPath, O.RDONLY | O.NONBLOCK);
+        WaitReadable(fifo, fifoPath, state);
+        byte b;
+        nint n = Libc.read(fifo.Value, &b, 1);
+        if (n <= 0)
+            throw new RuncsException("exec fifo is empty: the container's init died before start");
+        File.Delete(fifoPath);
+        while (true)
+        {
+            WaitReadable(fifo, fifoPath, state);
+            n = Libc.read(fifo.Value, &b, 1);
+            if (n == 0 || n < 0 && Marshal.GetLastPInvokeError() != Errno.EAGAIN)
+                return;
+        }
+    }
+
+    private static unsafe void WaitReadable(FileDescriptor fifo, string fifoPath, ContainerState state)
+    {
         var pfd = new PollFd { Fd = fifo.Value, Events = 1 /* POLLIN */ };
         while (true)
         {
@@ -47,14 +68,9 @@ public static class Starter
             if (r < 0 && Marshal.GetLastPInvokeError() != Errno.EINTR)
                 throw SyscallException.FromLast("poll", fifoPath);
             if (r > 0)
-                break;
+                return;
             if (!StatusDeriver.InitAlive(state))
                 throw new RuncsException("cannot start a container that has stopped");
         }
-        byte b;
-        nint n = Libc.read(fifo.Value, &b, 1);
-        if (n <= 0)
-            throw new RuncsException("exec fifo is empty: the container's init died before start");
-        File.Delete(fifoPath);
     }
 }

@@ -5,13 +5,17 @@ using Runc.Sharp.Linux.Native;
 namespace Runc.Sharp.Launch.Init;
 
 /// <summary>
-/// Blocks on exec.fifo until `runcs start` opens it. The open happens on a thread
-/// started before the user switch, so it keeps root's credentials (credentials are per
-/// thread) and can reopen the fifo through /proc/self/fd whatever the container user is.
+/// The init's end of exec.fifo. Opening it for writing blocks until `runcs start` opens
+/// it for reading; that open happens on a thread started before the user switch, so it
+/// keeps root's credentials (they are per thread) and can reopen the fifo through
+/// /proc/self/fd whatever the container user is. After the startContainer hooks the
+/// init writes one byte; the descriptor is close-on-exec, so `start` then sees end of
+/// file exactly when the user's process has been exec'd, and only then runs poststart.
 /// </summary>
 public sealed unsafe class FifoGate
 {
     private readonly Thread _thread;
+    private int _fd = -1;
     private RuncsException? _error;
 
     public FifoGate(FileDescriptor procSelfFd, int fifoFd)
@@ -20,25 +24,27 @@ public sealed unsafe class FifoGate
         var name = fifoFd.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _thread = new Thread(() =>
         {
-            int fd = Libc.openat(dir, name, O.WRONLY | O.CLOEXEC, 0);
-            if (fd < 0)
-            {
+            _fd = Libc.openat(dir, name, O.WRONLY | O.CLOEXEC, 0);
+            if (_fd < 0)
                 _error = SyscallException.FromLast("open", "exec fifo");
-                return;
-            }
-            byte zero = (byte)'0';
-            if (Libc.write(fd, &zero, 1) != 1)
-                _error = new SyscallException("write", "exec fifo", Marshal.GetLastPInvokeError());
-            Libc.close(fd);
         })
         { IsBackground = true, Name = "exec.fifo" };
         _thread.Start();
     }
 
+    /// <summary>Blocks until `runcs start` has opened the fifo.</summary>
     public void Wait()
     {
         _thread.Join();
         if (_error is not null)
             throw _error;
+    }
+
+    /// <summary>Tells `start` the process is about to be exec'd; the fd stays open until execve closes it.</summary>
+    public void Release()
+    {
+        byte zero = (byte)'0';
+        if (Libc.write(_fd, &zero, 1) != 1)
+            throw new SyscallException("write", "exec fifo", Marshal.GetLastPInvokeError());
     }
 }

@@ -28,6 +28,10 @@ public static class InitMain
                 ?? throw new RuncsException("init: empty configuration");
             foreach (var inherited in new[] { fd, config.FifoFd, config.ConsoleSocketFd, config.MountNamespaceFd }.Where(f => f >= 0))
                 SysCall.SetCloexec(inherited, true);
+            // The parent placed this process in its cgroups before sending the config, so a
+            // new cgroup namespace now has the container's cgroup as its root.
+            if (config.PrivateCgroupNamespace && Linux.Native.Libc.unshare((int)Linux.Native.Clone.NEWCGROUP) != 0)
+                throw SyscallException.FromLast("unshare(CLONE_NEWCGROUP)", "linux.namespaces cgroup");
             if (config.MountNamespaceFd >= 0)
                 MountNamespace.Enter(config.MountNamespaceFd);
             InitSequence.Run(config, channel);

@@ -47,6 +47,7 @@ public static class InitSequence
         fifo.Wait();
         for (int i = 0; i < HookPhases.Of(spec.Hooks, HookPhases.StartContainer).Count; i++)
             HookProcess.Run(HookPhases.Of(spec.Hooks, HookPhases.StartContainer)[i], HookPhases.StartContainer, i, c.HookState);
+        fifo.Release();
 
         ExecUserProcess(c, process, exec, seccomp);
     }

@@ -14,6 +14,9 @@ public static class RootfsSetup
         // Nothing mounted from here on may propagate back to the host.
         var propagation = PropagationFlag(spec.Linux?.RootfsPropagation) ?? (MountFlags.Slave | MountFlags.Rec);
         SysCall.Mount(null, "/", null, (ulong)propagation, null, "propagation of / (linux.rootfsPropagation)");
+        // pivot_root refuses shared mounts around the new root: bind it from a private parent (runc's order).
+        if (!c.NoPivot)
+            RootSwitch.MakeParentMountPrivate(c.Rootfs);
         SysCall.Mount(c.Rootfs, c.Rootfs, null, (ulong)(MountFlags.Bind | MountFlags.Rec), null, $"bind rootfs {c.Rootfs} (root.path)");
 
         using (var root = new RootDir(c.Rootfs))
@@ -41,10 +44,6 @@ public static class RootfsSetup
         var createContainer = HookPhases.Of(spec.Hooks, HookPhases.CreateContainer);
         for (int i = 0; i < createContainer.Count; i++)
             HookProcess.Run(createContainer[i], HookPhases.CreateContainer, i, c.HookState);
-
-        // rootfsPropagation of shared needs the rootfs mount itself shared as well.
-        if (propagation.HasFlag(MountFlags.Shared))
-            SysCall.Mount(null, c.Rootfs, null, (ulong)MountFlags.Shared, null, "rootfs propagation");
     }
 
     public static void SwitchRoot(InitConfig c)
@@ -52,11 +51,10 @@ public static class RootfsSetup
         if (c.NoPivot)
             RootSwitch.MoveAndChroot(c.Rootfs);
         else
-        {
-            // pivot_root refuses a new root whose parent mount is shared (rootfsPropagation "shared").
-            RootSwitch.MakeParentMountPrivate(c.Rootfs);
             RootSwitch.PivotRoot(c.Rootfs);
-        }
+        // A shared rootfsPropagation is applied to the new root once pivot_root is done.
+        if (PropagationFlag(c.Spec.Linux?.RootfsPropagation) is { } p && p.HasFlag(MountFlags.Shared))
+            SysCall.Mount(null, "/", null, (ulong)p, null, "propagation of the container's / (linux.rootfsPropagation)");
     }
 
     /// <summary>After the console is attached: root.readonly.</summary>

@@ -24,12 +24,13 @@ public static class RootSwitch
             throw SyscallException.FromLast("chdir", "/");
     }
 
-    /// <summary>Makes the mount that contains the rootfs mount private, as runc does before pivot_root.</summary>
+    /// <summary>Makes the mount that contains the rootfs directory private, as runc does before binding it.</summary>
     public static void MakeParentMountPrivate(string rootfs)
     {
         var mounts = File.ReadAllLines("/proc/self/mountinfo").Select(MountInfoLine.Parse).OfType<MountInfoLine>().ToList();
-        var top = mounts.LastOrDefault(m => m.MountPoint == rootfs);
-        var parent = top is null ? null : mounts.LastOrDefault(m => m.Id == top.Parent);
+        // The mount holding the rootfs directory: the longest mount point that is a prefix of it.
+        var parent = mounts.Where(m => rootfs == m.MountPoint || rootfs.StartsWith(m.MountPoint.TrimEnd('/') + "/", StringComparison.Ordinal))
+            .OrderBy(m => m.MountPoint.Length).LastOrDefault();
         if (parent is null)
             return;
         SysCall.Mount(null, parent.MountPoint, null, (ulong)Spec.MountFlags.Private, null, $"make {parent.MountPoint} private before pivot_root");

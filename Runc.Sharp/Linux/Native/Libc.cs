@@ -113,6 +113,9 @@ internal static unsafe partial class Libc
     public static partial int connect(int fd, byte* addr, int addrlen);
 
     [LibraryImport(Lib, SetLastError = true)]
+    public static partial nint recv(int fd, byte* buf, nint len, int flags);
+
+    [LibraryImport(Lib, SetLastError = true)]
     public static partial nint sendmsg(int fd, MsgHdr* msg, int flags);
 
     [LibraryImport(Lib, SetLastError = true)]
