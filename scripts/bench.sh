@@ -16,7 +16,8 @@ rootfs="$here/bundles/busybox/rootfs"
 bundle="$work/bundle"
 mkdir -p "$bundle"
 "$runcs" spec --bundle "$bundle"
-jq --arg root "$rootfs" '.root.path = $root | .process.terminal = false | .process.args = ["/bin/true"]' \
+# ociVersion 1.0.2: crun 1.8 refuses newer config versions.
+jq --arg root "$rootfs" '.ociVersion = "1.0.2" | .root.path = $root | .process.terminal = false | .process.args = ["/bin/true"]' \
   "$bundle/config.json" > "$bundle/c" && mv "$bundle/c" "$bundle/config.json"
 limits="$work/limits"
 mkdir -p "$limits"
@@ -37,11 +38,11 @@ done
 
 median() { jq -r '.results[0].median * 1000 | . * 100 | round / 100' "$1"; }
 measure() { # label, name, command...
-  local label=$1 name=$2; shift 2
-  hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/$label.$name.json" "$@" >/dev/null 2>&1 \
-    || hyperfine --warmup 3 --runs "$runs" --export-json "$work/$label.$name.json" "$@" >/dev/null 2>&1 \
+  local file="$work/$(tr -c 'A-Za-z0-9' '_' <<<"$1").$2.json"; shift 2
+  hyperfine -N --warmup 3 --runs "$runs" --export-json "$file" "$@" >/dev/null 2>&1 \
+    || hyperfine --warmup 3 --runs "$runs" --export-json "$file" "$@" >/dev/null 2>&1 \
     || { echo "n/a"; return; }
-  median "$work/$label.$name.json"
+  median "$file"
 }
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 
