@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Runc.Sharp.Cgroups;
 using Runc.Sharp.Spec;
 
@@ -48,6 +47,4 @@ public static class Updater
         Rdma = update.Rdma ?? old?.Rdma,
         Unified = update.Unified ?? old?.Unified,
     };
-
-    internal static string Serialize(Resources r) => JsonSerializer.Serialize(r, SpecJson.Default.Resources);
 }

@@ -42,12 +42,6 @@ public static class Signals
         throw new RuncsException($"unknown signal \"{text}\"");
     }
 
-    public static unsafe void Send(int pid, int signal)
-    {
-        if (Native.Libc.kill(pid, signal) != 0)
-            throw SyscallException.FromLast("kill", pid.ToString(CultureInfo.InvariantCulture));
-    }
-
     /// <summary>False when the process is already gone.</summary>
     public static bool TrySend(int pid, int signal)
     {

@@ -107,25 +107,6 @@ public static unsafe class SysCall
         }
     }
 
-    public static void WriteAll(int fd, ReadOnlySpan<byte> data, string describe)
-    {
-        fixed (byte* p = data)
-        {
-            int done = 0;
-            while (done < data.Length)
-            {
-                nint n = Libc.write(fd, p + done, data.Length - done);
-                if (n < 0)
-                {
-                    if (Marshal.GetLastPInvokeError() == Errno.EINTR)
-                        continue;
-                    throw SyscallException.FromLast("write", describe);
-                }
-                done += (int)n;
-            }
-        }
-    }
-
     public static byte[] Utf8(string s)
     {
         var bytes = new byte[Encoding.UTF8.GetByteCount(s) + 1];
