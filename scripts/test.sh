@@ -21,15 +21,17 @@ log=$(mktemp)
 dotnet test "$here/Runc.Sharp.Tests/Runc.Sharp.Tests.csproj" -c Release -nologo \
   --logger "console;verbosity=normal" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-summary=$(grep -E 'Failed:[[:space:]]+[0-9]+, Passed:[[:space:]]+[0-9]+, Skipped:[[:space:]]+[0-9]+' "$log" | tail -1)
+# The runner's closing block: "Total tests: N", then "Passed: N", "Failed: N", "Skipped: N" (zeros omitted).
+count() { grep -E "^[[:space:]]+$1:[[:space:]]+[0-9]+" "$log" | tail -1 | grep -oE '[0-9]+' || echo 0; }
+total=$(grep -E '^Total tests:[[:space:]]+[0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')
+passed=$(count Passed)
+failed=$(count Failed)
+skipped=$(count Skipped)
 rm -f "$log"
-if [ -z "$summary" ]; then
+if [ -z "$total" ]; then
   echo "0 passed, 1 failed (the test run produced no summary; exit status $status)"
   exit 1
 fi
-failed=$(sed -E 's/.*Failed:[[:space:]]+([0-9]+).*/\1/' <<<"$summary")
-passed=$(sed -E 's/.*Passed:[[:space:]]+([0-9]+).*/\1/' <<<"$summary")
-skipped=$(sed -E 's/.*Skipped:[[:space:]]+([0-9]+).*/\1/' <<<"$summary")
 [ "$status" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
