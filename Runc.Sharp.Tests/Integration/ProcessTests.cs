@@ -8,14 +8,7 @@ namespace Runc.Sharp.Tests.Integration;
 [NonParallelizable]
 public class ProcessTests
 {
-    private static ProcResult RunShell(string script, Action<TestBundle>? configure = null)
-    {
-        using var b = new TestBundle("sh", "-c", script);
-        configure?.Invoke(b);
-        var r = b.Run();
-        Assert.That(Directory.Exists(Path.Combine(b.StateRoot, b.Id)), Is.False, "run must delete the container");
-        return r;
-    }
+    private static ProcResult RunShell(string script, Action<TestBundle>? configure = null) => TestBundle.RunShell(script, configure);
 
     [Test]
     public void RunPrintsOutputAndExitsWithTheContainerStatus()

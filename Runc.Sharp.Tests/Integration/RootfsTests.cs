@@ -8,12 +8,7 @@ namespace Runc.Sharp.Tests.Integration;
 [NonParallelizable]
 public class RootfsTests
 {
-    private static ProcResult RunShell(string script, Action<TestBundle>? configure = null)
-    {
-        using var b = new TestBundle("sh", "-c", script);
-        configure?.Invoke(b);
-        return b.Run();
-    }
+    private static ProcResult RunShell(string script, Action<TestBundle>? configure = null) => TestBundle.RunShell(script, configure);
 
     private static JsonObject Mount(string destination, string type, string source, params string[] options) => new()
     {

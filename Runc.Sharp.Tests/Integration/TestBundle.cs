@@ -33,6 +33,16 @@ public sealed class TestBundle : IDisposable
 
     public string ConfigPath => Path.Combine(Dir, "config.json");
 
+    /// <summary>`runcs run` of `sh -c script` in a fresh bundle, configured by the caller; asserts run deleted it.</summary>
+    public static ProcResult RunShell(string script, Action<TestBundle>? configure = null)
+    {
+        using var b = new TestBundle("sh", "-c", script);
+        configure?.Invoke(b);
+        var r = b.Run();
+        Assert.That(Directory.Exists(Path.Combine(b.StateRoot, b.Id)), Is.False, "run must delete the container");
+        return r;
+    }
+
     public JsonObject Process => Config["process"]!.AsObject();
     public JsonObject Linux => Config["linux"]!.AsObject();
 

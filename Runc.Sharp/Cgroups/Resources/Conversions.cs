@@ -41,5 +41,9 @@ public static class Conversions
         return swap - memory;
     }
 
-    public static string MaxOr(long value) => value < 0 ? "max" : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static string MaxOr(long value) => value < 0 ? "max" : Decimal(value);
+
+    public static string Decimal(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string Decimal(ulong value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

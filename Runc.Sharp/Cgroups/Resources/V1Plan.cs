@@ -1,4 +1,3 @@
-using System.Globalization;
 using Runc.Sharp.Spec;
 
 namespace Runc.Sharp.Cgroups.Resources;
@@ -10,9 +9,6 @@ namespace Runc.Sharp.Cgroups.Resources;
 /// </summary>
 public static class V1Plan
 {
-    private static string N(long v) => v.ToString(CultureInfo.InvariantCulture);
-    private static string N(ulong v) => v.ToString(CultureInfo.InvariantCulture);
-
     public static IReadOnlyList<CgroupWrite> For(Spec.Linux? linux, ICgroupProbe probe, bool includeDevices)
     {
         var r = linux?.Resources;
@@ -27,16 +23,16 @@ public static class V1Plan
         Memory(r?.Memory, probe, w);
         Cpu(r?.Cpu, probe, w);
         if (r?.Pids?.Limit is { } pids)
-            w.Add(new("pids", "pids.max", pids > 0 ? N(pids) : pids == 0 ? "1" : "max"));
+            w.Add(new("pids", "pids.max", pids > 0 ? Conversions.Decimal(pids) : pids == 0 ? "1" : "max"));
         BlockIo(r?.BlockIO, probe, w);
         foreach (var h in r?.HugepageLimits ?? [])
         {
-            w.Add(new("hugetlb", $"hugetlb.{h.PageSize}.limit_in_bytes", N(h.Limit)));
+            w.Add(new("hugetlb", $"hugetlb.{h.PageSize}.limit_in_bytes", Conversions.Decimal(h.Limit)));
             if (probe.Exists("hugetlb", $"hugetlb.{h.PageSize}.rsvd.limit_in_bytes"))
-                w.Add(new("hugetlb", $"hugetlb.{h.PageSize}.rsvd.limit_in_bytes", N(h.Limit)));
+                w.Add(new("hugetlb", $"hugetlb.{h.PageSize}.rsvd.limit_in_bytes", Conversions.Decimal(h.Limit)));
         }
         if (r?.Network?.ClassID is { } classId and not 0)
-            w.Add(new("net_cls", "net_cls.classid", classId.ToString(CultureInfo.InvariantCulture)));
+            w.Add(new("net_cls", "net_cls.classid", Conversions.Decimal(classId)));
         foreach (var p in r?.Network?.Priorities ?? [])
             w.Add(new("net_prio", "net_prio.ifpriomap", $"{p.Name} {p.Priority}"));
         foreach (var (device, limit) in r?.Rdma ?? new Dictionary<string, RdmaLimit>())
@@ -80,20 +76,20 @@ public static class V1Plan
         // memory.memsw must stay >= memory.limit at every step, so raise the bigger one first.
         bool swapFirst = swap is { } sw && (sw == -1 || sw > CurrentMemsw(probe));
         if (swapFirst)
-            w.Add(new("memory", "memory.memsw.limit_in_bytes", N(swap!.Value)));
+            w.Add(new("memory", "memory.memsw.limit_in_bytes", Conversions.Decimal(swap!.Value)));
         if (m.Limit is { } l and not 0)
-            w.Add(new("memory", "memory.limit_in_bytes", N(l)));
+            w.Add(new("memory", "memory.limit_in_bytes", Conversions.Decimal(l)));
         if (!swapFirst && swap is { } s2)
-            w.Add(new("memory", "memory.memsw.limit_in_bytes", N(s2)));
+            w.Add(new("memory", "memory.memsw.limit_in_bytes", Conversions.Decimal(s2)));
         if (m.Reservation is { } res and not 0)
-            w.Add(new("memory", "memory.soft_limit_in_bytes", N(res)));
+            w.Add(new("memory", "memory.soft_limit_in_bytes", Conversions.Decimal(res)));
         if (m.DisableOOMKiller == true)
             w.Add(new("memory", "memory.oom_control", "1"));
         if (m.Swappiness is { } swappiness)
         {
             if (swappiness > 100)
                 throw new RuncsException($"linux.resources.memory.swappiness {swappiness}: must be 0–100");
-            w.Add(new("memory", "memory.swappiness", N(swappiness)));
+            w.Add(new("memory", "memory.swappiness", Conversions.Decimal(swappiness)));
         }
     }
 
@@ -105,20 +101,20 @@ public static class V1Plan
         if (c is null)
             return;
         if (c.Shares is { } shares and > 0)
-            w.Add(new("cpu", "cpu.shares", N(shares)));
+            w.Add(new("cpu", "cpu.shares", Conversions.Decimal(shares)));
         if (c.Period is { } period and > 0)
-            w.Add(new("cpu", "cpu.cfs_period_us", N(period)));
+            w.Add(new("cpu", "cpu.cfs_period_us", Conversions.Decimal(period)));
         // The kernel refuses a quota below the current burst, so burst goes first (runc's order).
         if (c.Burst is { } burst && probe.Exists("cpu", "cpu.cfs_burst_us"))
-            w.Add(new("cpu", "cpu.cfs_burst_us", N(burst)));
+            w.Add(new("cpu", "cpu.cfs_burst_us", Conversions.Decimal(burst)));
         if (c.Quota is { } quota and not 0)
-            w.Add(new("cpu", "cpu.cfs_quota_us", N(quota)));
+            w.Add(new("cpu", "cpu.cfs_quota_us", Conversions.Decimal(quota)));
         if (c.Idle is { } idle)
-            w.Add(new("cpu", "cpu.idle", N(idle)));
+            w.Add(new("cpu", "cpu.idle", Conversions.Decimal(idle)));
         if (c.RealtimePeriod is { } rtp and > 0)
-            w.Add(new("cpu", "cpu.rt_period_us", N(rtp)));
+            w.Add(new("cpu", "cpu.rt_period_us", Conversions.Decimal(rtp)));
         if (c.RealtimeRuntime is { } rtr and not 0)
-            w.Add(new("cpu", "cpu.rt_runtime_us", N(rtr)));
+            w.Add(new("cpu", "cpu.rt_runtime_us", Conversions.Decimal(rtr)));
     }
 
     private static void BlockIo(BlockIo? b, ICgroupProbe probe, List<CgroupWrite> w)
@@ -127,9 +123,9 @@ public static class V1Plan
             return;
         var weightFile = probe.Exists("blkio", "blkio.weight") || !probe.Exists("blkio", "blkio.bfq.weight") ? "blkio.weight" : "blkio.bfq.weight";
         if (b.Weight is { } weight and > 0)
-            w.Add(new("blkio", weightFile, N(weight)));
+            w.Add(new("blkio", weightFile, Conversions.Decimal(weight)));
         if (b.LeafWeight is { } leaf and > 0)
-            w.Add(new("blkio", "blkio.leaf_weight", N(leaf)));
+            w.Add(new("blkio", "blkio.leaf_weight", Conversions.Decimal(leaf)));
         foreach (var d in b.WeightDevice ?? [])
         {
             if (d.Weight is { } dw and not 0)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Runc.Sharp.Spec;
 
 namespace Runc.Sharp.Cgroups.Resources;
@@ -6,9 +5,6 @@ namespace Runc.Sharp.Cgroups.Resources;
 /// <summary>linux.resources as cgroup v2 writes in the unified hierarchy (runc's fs2 mapping and conversions).</summary>
 public static class V2Plan
 {
-    private static string N(long v) => v.ToString(CultureInfo.InvariantCulture);
-    private static string N(ulong v) => v.ToString(CultureInfo.InvariantCulture);
-
     public static IReadOnlyList<CgroupWrite> For(Spec.Resources? r, ICgroupProbe probe)
     {
         var w = new List<CgroupWrite>();
@@ -16,7 +12,7 @@ public static class V2Plan
             return w;
         // runc's fs2 order: pids, memory, io, cpu, cpuset, hugetlb, rdma, unified.
         if (r.Pids?.Limit is { } pids)
-            w.Add(new("", "pids.max", pids > 0 ? N(pids) : pids == 0 ? "1" : "max"));
+            w.Add(new("", "pids.max", pids > 0 ? Conversions.Decimal(pids) : pids == 0 ? "1" : "max"));
         if (r.Memory is { } m)
             Memory(m, probe, w);
         if (r.BlockIO is { } b)
@@ -26,25 +22,25 @@ public static class V2Plan
             if (c.RealtimePeriod is > 0 || c.RealtimeRuntime is not (null or 0))
                 throw new RuncsException("linux.resources.cpu.realtimeRuntime/realtimePeriod: not supported on cgroup v2");
             if (c.Idle is { } idle)
-                w.Add(new("", "cpu.idle", N(idle)));
+                w.Add(new("", "cpu.idle", Conversions.Decimal(idle)));
             if (c.Shares is { } shares and > 0)
-                w.Add(new("", "cpu.weight", N(Conversions.SharesToWeight(shares))));
+                w.Add(new("", "cpu.weight", Conversions.Decimal(Conversions.SharesToWeight(shares))));
             // The kernel refuses a quota below the current burst, so burst goes first.
             if (c.Burst is { } burst)
-                w.Add(new("", "cpu.max.burst", N(burst)));
+                w.Add(new("", "cpu.max.burst", Conversions.Decimal(burst)));
             if (c.Quota is not (null or 0) || c.Period is > 0)
             {
-                var quota = c.Quota is { } q and > 0 ? N(q) : "max";
-                w.Add(new("", "cpu.max", $"{quota} {N(c.Period is > 0 ? c.Period.Value : 100000)}"));
+                var quota = c.Quota is { } q and > 0 ? Conversions.Decimal(q) : "max";
+                w.Add(new("", "cpu.max", $"{quota} {Conversions.Decimal(c.Period is > 0 ? c.Period.Value : 100000)}"));
             }
             if (!string.IsNullOrEmpty(c.Cpus)) w.Add(new("", "cpuset.cpus", c.Cpus));
             if (!string.IsNullOrEmpty(c.Mems)) w.Add(new("", "cpuset.mems", c.Mems));
         }
         foreach (var h in r.HugepageLimits ?? [])
         {
-            w.Add(new("", $"hugetlb.{h.PageSize}.max", N(h.Limit)));
+            w.Add(new("", $"hugetlb.{h.PageSize}.max", Conversions.Decimal(h.Limit)));
             if (probe.Exists("", $"hugetlb.{h.PageSize}.rsvd.max"))
-                w.Add(new("", $"hugetlb.{h.PageSize}.rsvd.max", N(h.Limit)));
+                w.Add(new("", $"hugetlb.{h.PageSize}.rsvd.max", Conversions.Decimal(h.Limit)));
         }
         foreach (var (device, limit) in r.Rdma ?? new Dictionary<string, RdmaLimit>())
             w.Add(new("", "rdma.max", V1Plan.RdmaLine(device, limit)));
@@ -79,7 +75,7 @@ public static class V2Plan
     {
         bool bfq = probe.Exists("", "io.bfq.weight");
         if (b.Weight is { } weight and > 0)
-            w.Add(bfq ? new("", "io.bfq.weight", N(weight)) : new("", "io.weight", N(Conversions.BlkioWeightToIoWeight(weight))));
+            w.Add(bfq ? new("", "io.bfq.weight", Conversions.Decimal(weight)) : new("", "io.weight", Conversions.Decimal(Conversions.BlkioWeightToIoWeight(weight))));
         if (bfq)
         {
             foreach (var d in b.WeightDevice ?? [])
