@@ -59,9 +59,9 @@ public class FormatTests
         Assert.That(OciState.From(state, ContainerStatus.Stopped).Pid, Is.EqualTo(0), "a stopped container has no pid");
         Assert.That(OciState.From(state, ContainerStatus.Paused).Status, Is.EqualTo("paused"));
 
-        var empty = state with { Config = state.Config with { Annotations = new Dictionary<string, string>() } };
+        var empty = state with { Annotations = new Dictionary<string, string>() };
         Assert.That(OciState.From(empty, ContainerStatus.Created).Annotations, Is.Null, "empty annotations are omitted");
-        var annotated = state with { Config = state.Config with { Annotations = new Dictionary<string, string> { ["a"] = "b" } } };
+        var annotated = state with { Annotations = new Dictionary<string, string> { ["a"] = "b" } };
         Assert.That(OciState.From(annotated, ContainerStatus.Created).Annotations, Is.EqualTo(new Dictionary<string, string> { ["a"] = "b" }));
     }
 

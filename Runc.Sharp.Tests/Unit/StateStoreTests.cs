@@ -32,7 +32,8 @@ public class StateStoreTests
         Created = new DateTime(2024, 5, 6, 7, 8, 9, DateTimeKind.Utc).AddTicks(1234567),
         Bundle = bundle,
         Rootfs = bundle + "/rootfs",
-        Config = DefaultSpec.Example(),
+        OciVersion = "1.3.0",
+        Hooks = DefaultSpec.Example().Hooks,
         CgroupPaths = new Dictionary<string, string> { [""] = "/sys/fs/cgroup/unified/" + id },
         PreexistingCgroups = ["/sys/fs/cgroup/memory/x"],
         Rootless = true,
@@ -58,7 +59,7 @@ public class StateStoreTests
         Assert.That((read.Id, read.InitPid, read.InitStartTime, read.Created, read.Rootless), Is.EqualTo(("c1", 77, 42UL, state.Created, true)));
         Assert.That(read.Created.Kind, Is.EqualTo(DateTimeKind.Utc));
         Assert.That(read.CgroupPaths, Is.EqualTo(state.CgroupPaths));
-        Assert.That(read.Config.Process!.Args, Is.EqualTo(new[] { "sh" }));
+        Assert.That(read.OciVersion, Is.EqualTo("1.3.0"));
         Assert.That(File.Exists(Path.Combine(_root, "c1", StateStore.StateFile)), Is.True);
     }
 
@@ -67,8 +68,11 @@ public class StateStoreTests
     {
         var config = SpecText.Parse("""{"ociVersion":"1.0.0","root":{"path":"r"},"process":{"args":["sh"],"x-p":1},"vm":{"k":[1]}}""");
         using (var l = _store.CreateLocked("c"))
-            _store.Write(l, State("c") with { Config = config });
-        var back = _store.Read("c").Config;
+        {
+            _store.Write(l, State("c"));
+            _store.WriteSpec(l, config);
+        }
+        var back = _store.ReadSpec("c");
         Assert.That(SpecText.Serialize(back), Is.EqualTo(SpecText.Serialize(config)));
         Assert.That(back.Extra!.ContainsKey("vm"), Is.True);
     }

@@ -4,7 +4,9 @@ namespace Runc.Sharp.Lifecycle;
 
 /// <summary>
 /// What runcs records about a container in &lt;root&gt;/&lt;id&gt;/state.json. The status is
-/// not stored: it is derived each time (see <see cref="StatusDeriver"/>).
+/// not stored: it is derived each time (see <see cref="StatusDeriver"/>). The full config
+/// is kept apart (spec.json, <see cref="StateStore.ReadSpec"/>) so that the frequent
+/// commands do not parse it.
 /// </summary>
 public sealed record ContainerState
 {
@@ -15,7 +17,10 @@ public sealed record ContainerState
     public required DateTime Created { get; init; }
     public required string Bundle { get; init; }
     public required string Rootfs { get; init; }
-    public required RuntimeSpec Config { get; init; }
+    /// <summary>The config's ociVersion, annotations and hooks: all the later commands but exec and update need of it.</summary>
+    public required string OciVersion { get; init; }
+    public IReadOnlyDictionary<string, string>? Annotations { get; init; }
+    public Hooks? Hooks { get; init; }
     /// <summary>Controller (or "" for the unified hierarchy) → absolute cgroup directory runcs created.</summary>
     public IReadOnlyDictionary<string, string>? CgroupPaths { get; init; }
     /// <summary>Cgroup directories that existed before create; delete leaves them in place.</summary>

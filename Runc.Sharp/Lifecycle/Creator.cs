@@ -77,7 +77,9 @@ public static class Creator
             Created = DateTime.UtcNow,
             Bundle = r.Bundle,
             Rootfs = rootfs,
-            Config = spec,
+            OciVersion = spec.OciVersion ?? "",
+            Annotations = spec.Annotations,
+            Hooks = spec.Hooks,
             CgroupPaths = cgroups.Paths,
             PreexistingCgroups = existed,
             NoPivot = r.NoPivot,
@@ -111,12 +113,13 @@ public static class Creator
         var hookState = HookStates.Json(state, ContainerStatus.Created, init.Pid);
         Launcher.WaitReady(init, () =>
         {
-            HookStates.Run(spec, HookPhases.Prestart, hookState);
-            HookStates.Run(spec, HookPhases.CreateRuntime, hookState);
+            HookStates.Run(spec.Hooks, HookPhases.Prestart, hookState);
+            HookStates.Run(spec.Hooks, HookPhases.CreateRuntime, hookState);
         });
 
         var stat = ProcStat.Read(init.Pid) ?? throw new RuncsException("container init exited right after setup");
         state = state with { InitPid = init.Pid, InitStartTime = stat.StartTime };
+        o.Store.WriteSpec(held, spec);
         o.Store.Write(held, state);
         if (r.PidFile is not null)
             PidFile.Write(r.PidFile, init.Pid);

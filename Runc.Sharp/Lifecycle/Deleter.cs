@@ -66,7 +66,7 @@ public static class Deleter
                 Thread.Sleep(10);
         }
         cgroups.Destroy(state.PreexistingCgroups ?? []);
-        HookStates.RunPoststop(state.Config, HookStates.Json(state, ContainerStatus.Stopped, 0), o.Warn);
+        HookStates.RunPoststop(state.Hooks, HookStates.Json(state, ContainerStatus.Stopped, 0), o.Warn);
         StateStore.Remove(held);
     }
 }

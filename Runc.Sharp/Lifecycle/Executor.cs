@@ -48,21 +48,22 @@ public static class Executor
             case ContainerStatus.Paused when !r.IgnorePaused:
                 throw new RuncsException("cannot exec in a paused container (use --ignore-paused)");
         }
-        var process = ExecProcess.Build(state.Config, r);
+        var config = o.Store.ReadSpec(r.Id);
+        var process = ExecProcess.Build(config, r);
         if (r.Detach && process.Terminal && r.ConsoleSocket is null)
             throw new RuncsException("cannot allocate tty if runcs will detach without setting console socket");
         if (r.ConsoleSocket is not null && !(r.Detach && process.Terminal))
             throw new RuncsException("cannot use console socket if runcs will not detach or allocate tty");
         var (extraFds, extraEnv) = CreateChecks.ExtraFds(r.PreserveFds);
 
-        var spec = state.Config with { Process = process };
+        var spec = config with { Process = process };
         var types = spec.Linux?.Namespaces?.Select(n => n.Type).ToHashSet() ?? [];
         var pidText = state.InitPid.ToString(CultureInfo.InvariantCulture);
         var joins = NamespaceFiles.Where(n => types.Contains(n.Type))
             .Select(n => (n.Type, $"/proc/{pidText}/ns/{n.File}")).ToList();
 
         using var route = new ConsoleRoute(r.ConsoleSocket, process.Terminal, r.Detach);
-        var config = new InitConfig
+        var initConfig = new InitConfig
         {
             Id = r.Id,
             Bundle = state.Bundle,
@@ -79,7 +80,7 @@ public static class Executor
         using var init = Launcher.Start(plan, pid =>
         {
             cgroups.Apply(pid);
-            return config;
+            return initConfig;
         });
         try
         {

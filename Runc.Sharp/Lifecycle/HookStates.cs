@@ -15,17 +15,17 @@ public static class HookStates
         JsonSerializer.Serialize(OciState.From(state, status) with { Pid = pid }, LifecycleJson.Default.OciState);
 
     /// <summary>Runs a phase, stopping at the first failing hook.</summary>
-    public static void Run(RuntimeSpec spec, string phase, string stateJson)
+    public static void Run(Hooks? all, string phase, string stateJson)
     {
-        var hooks = HookPhases.Of(spec.Hooks, phase);
+        var hooks = HookPhases.Of(all, phase);
         for (int i = 0; i < hooks.Count; i++)
             HookProcess.Run(hooks[i], phase, i, stateJson);
     }
 
     /// <summary>poststop: a failure is a warning only, and the remaining hooks still run.</summary>
-    public static void RunPoststop(RuntimeSpec spec, string stateJson, Action<string> warn)
+    public static void RunPoststop(Hooks? all, string stateJson, Action<string> warn)
     {
-        var hooks = HookPhases.Of(spec.Hooks, HookPhases.Poststop);
+        var hooks = HookPhases.Of(all, HookPhases.Poststop);
         for (int i = 0; i < hooks.Count; i++)
         {
             try

@@ -18,14 +18,14 @@ public sealed record OciState(
     string Owner)
 {
     public static OciState From(ContainerState s, ContainerStatus status, string owner = "") => new(
-        s.Config.OciVersion ?? "",
+        s.OciVersion,
         s.Id,
         status is ContainerStatus.Stopped ? 0 : s.InitPid,
         status.ToText(),
         s.Bundle,
         s.Rootfs,
         Rfc3339Nano(s.Created),
-        s.Config.Annotations is { Count: > 0 } a ? a : null,
+        s.Annotations is { Count: > 0 } a ? a : null,
         owner);
 
     /// <summary>Go's time.RFC3339Nano: fractional seconds without trailing zeros, "Z" for UTC.</summary>

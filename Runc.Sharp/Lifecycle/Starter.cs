@@ -26,7 +26,7 @@ public static class Starter
         ReleaseFifo(o.Store.FifoOf(id), state);
         try
         {
-            HookStates.Run(state.Config, HookPhases.Poststart, HookStates.Json(state, ContainerStatus.Running, state.InitPid));
+            HookStates.Run(state.Hooks, HookPhases.Poststart, HookStates.Json(state, ContainerStatus.Running, state.InitPid));
         }
         catch (RuncsException)
         {

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Runc.Sharp.Linux;
 using Runc.Sharp.Linux.Native;
+using Runc.Sharp.Spec;
 
 namespace Runc.Sharp.Lifecycle;
 
@@ -15,6 +16,7 @@ public sealed class StateStore
 {
     public const string StateFile = "state.json";
     public const string FifoFile = "exec.fifo";
+    public const string SpecFile = "spec.json";
 
     public string Root { get; }
 
@@ -85,20 +87,29 @@ public sealed class StateStore
     }
 
     /// <summary>Writes state.json atomically: a temp file, fsync, rename, fsync of the directory.</summary>
-    public void Write(ContainerLock held, ContainerState state, Action<string>? afterTempWritten = null)
+    public void Write(ContainerLock held, ContainerState state, Action<string>? afterTempWritten = null) =>
+        WriteAtomically(held, StateFile, JsonSerializer.SerializeToUtf8Bytes(state, LifecycleJson.Default.ContainerState), afterTempWritten);
+
+    /// <summary>The container's config as create saw it (spec.json), for exec and update.</summary>
+    public void WriteSpec(ContainerLock held, RuntimeSpec spec) =>
+        WriteAtomically(held, SpecFile, JsonSerializer.SerializeToUtf8Bytes(spec, SpecJson.Default.RuntimeSpec), null);
+
+    public RuntimeSpec ReadSpec(string id) =>
+        SpecReader.ReadFile(Path.Combine(DirOf(id), SpecFile), SpecJson.Default.RuntimeSpec, $"stored config of container {id}");
+
+    private static void WriteAtomically(ContainerLock held, string file, byte[] bytes, Action<string>? afterTempWritten)
     {
         var dir = held.Directory;
-        var temp = Path.Combine(dir, $"state-{Guid.NewGuid():N}.tmp");
+        var temp = Path.Combine(dir, $"{Path.GetFileNameWithoutExtension(file)}-{Guid.NewGuid():N}.tmp");
         try
         {
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(state, LifecycleJson.Default.ContainerState);
             using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
             {
                 fs.Write(bytes);
                 fs.Flush(flushToDisk: true);
             }
             afterTempWritten?.Invoke(temp);
-            File.Move(temp, Path.Combine(dir, StateFile), overwrite: true);
+            File.Move(temp, Path.Combine(dir, file), overwrite: true);
         }
         finally
         {

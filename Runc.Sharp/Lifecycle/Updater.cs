@@ -15,12 +15,13 @@ public static class Updater
         var state = o.Store.Read(id);
         if (StatusDeriver.Derive(o.Store, state) == ContainerStatus.Stopped)
             throw new RuncsException($"container {id} is not running");
-        var linux = (state.Config.Linux ?? new Spec.Linux()) with { Resources = resources };
+        var spec = o.Store.ReadSpec(id);
+        var linux = (spec.Linux ?? new Spec.Linux()) with { Resources = resources };
         var cgroups = new FsCgroupManager(state.CgroupPaths ?? new Dictionary<string, string>());
         foreach (var warning in cgroups.Set(CgroupLayout.Host.Mode, linux, includeDevices: false))
             o.Warn(warning);
-        var merged = Merge(state.Config.Linux?.Resources, resources);
-        o.Store.Write(held, state with { Config = state.Config with { Linux = linux with { Resources = merged } } });
+        var merged = Merge(spec.Linux?.Resources, resources);
+        o.Store.WriteSpec(held, spec with { Linux = linux with { Resources = merged } });
     }
 
     /// <summary>Reads `--resources FILE|-` (a JSON linux.resources document).</summary>
