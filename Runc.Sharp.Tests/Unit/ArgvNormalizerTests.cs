@@ -22,18 +22,11 @@ public class ArgvNormalizerTests
 
     private string[] Args(params string[] argv) => Normalize(argv).Args;
 
-    /// <summary>Parses normalized args with a root command built the way CliApp builds it.</summary>
+    /// <summary>Parses normalized args with CliApp's own root command and parser configuration.</summary>
     private ParseResult Parse(params string[] argv)
     {
-        var root = new RootCommand(CliApp.Usage);
-        foreach (var option in root.Options.Where(o => o is VersionOption).ToList())
-            root.Options.Remove(option);
-        root.Directives.Clear();
-        foreach (var option in _globals.All)
-            root.Add(option);
-        foreach (var command in _commands)
-            root.Add(command.Command);
-        var parse = root.Parse(Args(argv), new ParserConfiguration { EnablePosixBundling = false, ResponseFileTokenReplacer = null });
+        var root = CliApp.BuildRoot(_globals, _commands);
+        var parse = root.Parse(Args(argv), CliApp.ParserConfig);
         Assert.That(parse.Errors, Is.Empty, () => string.Join("; ", parse.Errors.Select(e => e.Message)));
         return parse;
     }

@@ -12,6 +12,9 @@ public static class CliApp
 {
     public const string Usage = "Open Container Initiative runtime written in C#, a drop-in replacement for runc";
 
+    /// <summary>No POSIX bundling (runc has none) and no @response files (an id may start with '@').</summary>
+    internal static ParserConfiguration ParserConfig => new() { EnablePosixBundling = false, ResponseFileTokenReplacer = null };
+
     public static int Run(string[] argv)
     {
         var globals = new GlobalOptions();
@@ -32,7 +35,7 @@ public static class CliApp
             Console.Out.Write(VersionText.Text);
             return 0;
         }
-        var config = new ParserConfiguration { EnablePosixBundling = false, ResponseFileTokenReplacer = null };
+        var config = ParserConfig;
         var parse = root.Parse(normalized.Args, config);
         if (parse.Errors.Count > 0)
         {
@@ -79,7 +82,7 @@ public static class CliApp
         return 0;
     }
 
-    private static RootCommand BuildRoot(GlobalOptions globals, IReadOnlyList<CommandDef> commands)
+    internal static RootCommand BuildRoot(GlobalOptions globals, IReadOnlyList<CommandDef> commands)
     {
         var root = new RootCommand(Usage);
         foreach (var option in root.Options.Where(o => o is VersionOption).ToList())

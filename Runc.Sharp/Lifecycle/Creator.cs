@@ -104,13 +104,14 @@ public static class Creator
         int[] inherited = console is null ? [fifo.Value] : [fifo.Value, console.Value];
         var plan = new LaunchPlan(spec.Linux, namespaces, inherited, DenySetgroups: Libc.geteuid() != 0);
 
+        string hookState = "";
         using var init = Launcher.Start(plan, childPid =>
         {
             cgroups.Apply(childPid);
-            return config with { HookState = HookStates.Json(state, ContainerStatus.Created, childPid) };
+            hookState = HookStates.Json(state, ContainerStatus.Created, childPid);
+            return config with { HookState = hookState };
         });
         undo.Add(() => Launcher.Reap(init.Pid, kill: true));
-        var hookState = HookStates.Json(state, ContainerStatus.Created, init.Pid);
         Launcher.WaitReady(init, () =>
         {
             HookStates.Run(spec.Hooks, HookPhases.Prestart, hookState);
