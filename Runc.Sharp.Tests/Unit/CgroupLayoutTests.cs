@@ -44,9 +44,9 @@ public class CgroupLayoutTests
         var layout = CgroupLayout.Detect(Hybrid, CgroupLayout.DefaultRoot);
         Assert.That(layout.Mode, Is.EqualTo(CgroupMode.Hybrid));
         Assert.That(layout.UnifiedMount, Is.EqualTo("/sys/fs/cgroup/unified"));
-        Assert.That(layout.V1Mounts.Keys, Is.EquivalentTo(new[] { "cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids" }));
+        Assert.That(layout.V1Mounts.Keys, Is.EquivalentTo(new[] { "cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "name=systemd" }));
         Assert.That(layout.V1Mounts["memory"], Is.EqualTo("/sys/fs/cgroup/memory"));
-        Assert.That(layout.V1Mounts.ContainsKey("name=systemd"), Is.False);
+        Assert.That(layout.V1Mounts["name=systemd"], Is.EqualTo("/sys/fs/cgroup/systemd"));
     }
 
     [Test]

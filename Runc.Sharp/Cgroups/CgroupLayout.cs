@@ -21,8 +21,13 @@ public sealed record CgroupLayout(
     public const long Cgroup2Magic = 0x63677270;
     public const string DefaultRoot = "/sys/fs/cgroup";
 
+    /// <summary>
+    /// The v1 hierarchies a container joins. name=systemd is a named hierarchy with no
+    /// controller; runc joins it too, so the container's /proc/self/cgroup and the tools
+    /// that read it (systemd in the container, docker top) see the same paths.
+    /// </summary>
     public static readonly string[] V1Controllers =
-        ["cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "hugetlb", "net_cls", "net_prio", "perf_event", "rdma"];
+        ["cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "hugetlb", "net_cls", "net_prio", "perf_event", "rdma", "name=systemd"];
 
     private static CgroupLayout? _host;
 
