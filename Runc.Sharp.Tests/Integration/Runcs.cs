@@ -26,7 +26,7 @@ public static class Runcs
         return path;
     }
 
-    private static string RepoRoot()
+    public static string RepoRoot()
     {
         var dir = AppContext.BaseDirectory;
         while (dir is not null && !File.Exists(Path.Combine(dir, "Runc.Sharp.sln")))

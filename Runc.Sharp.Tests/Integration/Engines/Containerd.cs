@@ -1,0 +1,99 @@
+using NUnit.Framework;
+
+namespace Runc.Sharp.Tests.Integration.Engines;
+
+/// <summary>
+/// Debian's containerd started by hand: its own config, root, state and sockets under a
+/// temp dir (the CRI plugin off unless the config asks for it), and a namespace of its
+/// own, so the runtime state (/run/containerd/runc/NS) and cgroups (/NS/ID) it makes are
+/// this fixture's alone. Dispose stops the daemon and its shims and removes all of it.
+/// </summary>
+public sealed class Containerd : IDisposable
+{
+    private readonly Daemon _daemon;
+
+    public string Dir { get; }
+    public string Socket { get; }
+    public string Namespace { get; }
+
+    private Containerd(string dir, string extraConfig)
+    {
+        Dir = dir;
+        Socket = Path.Combine(dir, "containerd.sock");
+        Namespace = $"runcs-test-{Environment.ProcessId}";
+        var config = Path.Combine(dir, "config.toml");
+        File.WriteAllText(config, $"""
+            version = 2
+            root = "{dir}/root"
+            state = "{dir}/state"
+            {(extraConfig.Contains("io.containerd.grpc.v1.cri") ? "" : "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]")}
+            [grpc]
+              address = "{Socket}"
+            [ttrpc]
+              address = "{Socket}.ttrpc"
+            [debug]
+              address = "{dir}/debug.sock"
+            {extraConfig}
+            """);
+        _daemon = Daemon.Start("/usr/bin/containerd", ["--config", config], Path.Combine(dir, "containerd.log"));
+        _daemon.WaitUntil(() => File.Exists(Socket) && Ctr("version").ExitCode == 0, TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Starts containerd with <paramref name="extraConfig"/> appended to its config.toml.</summary>
+    public static Containerd Start(string extraConfig = "")
+    {
+        Runcs.RequireRoot();
+        return new Containerd(Directory.CreateTempSubdirectory("runcs-containerd-").FullName, extraConfig);
+    }
+
+    public string Log => _daemon.Log;
+
+    public ProcResult Ctr(params string[] args) => Runcs.Exec("/usr/bin/ctr", ["-a", Socket, "-n", Namespace, .. args]);
+
+    /// <summary>The ctr command line, for a client that must run on a terminal.</summary>
+    public string[] CtrArgv(params string[] args) => ["/usr/bin/ctr", "-a", Socket, "-n", Namespace, .. args];
+
+    public void ImportTestImage()
+    {
+        var r = Ctr("images", "import", TestImage.OciArchive);
+        Assert.That(r.ExitCode, Is.Zero, $"ctr images import: {r}");
+    }
+
+    /// <summary>The directory where the shim's runtime (runcs or runc) keeps a container's state.</summary>
+    public string RuntimeStateDir(string id) => Path.Combine("/run/containerd/runc", Namespace, id);
+
+    public void Dispose()
+    {
+        _daemon.Dispose();
+        foreach (var shim in ShimProcesses())
+            Linux.Native.Libc.kill(shim, 9);
+        foreach (var mount in File.ReadAllLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4]).Where(m => m.StartsWith(Dir, StringComparison.Ordinal)).Reverse())
+            Linux.Native.Libc.umount2(mount, 2);
+        Directory.Delete(Dir, recursive: true);
+        var state = Path.Combine("/run/containerd/runc", Namespace);
+        if (Directory.Exists(state))
+            Directory.Delete(state, recursive: true);
+        foreach (var cgroup in Directory.GetDirectories("/sys/fs/cgroup").Select(h => Path.Combine(h, Namespace)).Where(Directory.Exists))
+            Directory.Delete(cgroup);
+    }
+
+    private IEnumerable<int> ShimProcesses()
+    {
+        foreach (var dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+                continue;
+            string cmdline;
+            try
+            {
+                cmdline = File.ReadAllText(Path.Combine(dir, "cmdline"));
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            if (cmdline.Contains("containerd-shim") && cmdline.Contains(Socket))
+                yield return pid;
+        }
+    }
+}
