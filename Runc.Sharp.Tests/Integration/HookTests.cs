@@ -82,6 +82,27 @@ public class HookTests
     }
 
     [Test]
+    public void HookGetsItsArgsZeroAndDefaultSignalHandling()
+    {
+        using var log = new TempDir();
+        using var b = new TestBundle("true");
+        b.Config["hooks"] = new JsonObject
+        {
+            ["prestart"] = new JsonArray(new JsonObject
+            {
+                ["path"] = "/bin/sh",
+                ["args"] = new JsonArray("libnetwork-setkey", "-c", $"echo \"$0\" > {log.Path}/argv0; grep -E '^Sig(Ign|Blk)' /proc/self/status > {log.Path}/signals"),
+            }),
+        };
+        Assert.That(b.Run().ExitCode, Is.Zero);
+        Assert.That(File.ReadAllText(Path.Combine(log.Path, "argv0")).Trim(), Is.EqualTo("libnetwork-setkey"),
+            "dockerd's hook is /proc/PID/exe and dispatches on argv[0]");
+        var signals = File.ReadAllLines(Path.Combine(log.Path, "signals")).ToDictionary(l => l.Split(':')[0], l => Convert.ToUInt64(l.Split('\t')[1], 16));
+        Assert.That((signals["SigIgn"] & (1UL << 12), signals["SigBlk"]), Is.EqualTo((0UL, 0UL)),
+            "a hook must not inherit the runtime's ignored SIGPIPE or its blocked signals");
+    }
+
+    [Test]
     public void FailingPrestartFailsCreateAndLeavesNothing()
     {
         using var log = new TempDir();

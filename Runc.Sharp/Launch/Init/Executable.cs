@@ -76,32 +76,11 @@ public sealed unsafe class Executable
     /// <summary>execve on this thread; returns only by throwing.</summary>
     public void Exec()
     {
-        var argv = new nint[Args.Count + 1];
-        var envp = new nint[Env.Count + 1];
-        var handles = new List<System.Runtime.InteropServices.GCHandle>();
-        try
-        {
-            nint Pin(string s)
-            {
-                var bytes = SysCall.Utf8(s);
-                var h = System.Runtime.InteropServices.GCHandle.Alloc(bytes, System.Runtime.InteropServices.GCHandleType.Pinned);
-                handles.Add(h);
-                return h.AddrOfPinnedObject();
-            }
-            for (int i = 0; i < Args.Count; i++)
-                argv[i] = Pin(Args[i]);
-            for (int i = 0; i < Env.Count; i++)
-                envp[i] = Pin(Env[i]);
-            var path = Pin(Path);
-            fixed (nint* a = argv, e = envp)
-                Libc.syscall(Sys.execve, path, (long)a, (long)e, 0, 0, 0);
-            int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-            throw new RuncsException($"exec {Path} (process.args[0]): {SyscallException.Describe(errno)}");
-        }
-        finally
-        {
-            foreach (var h in handles)
-                h.Free();
-        }
+        using var argv = new NativeStringArray(Args);
+        using var envp = new NativeStringArray(Env);
+        using var path = new NativeStringArray([Path]);
+        Libc.syscall(Sys.execve, (long)path.Pointer[0], (long)argv.Pointer, (long)envp.Pointer, 0, 0, 0);
+        int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+        throw new RuncsException($"exec {Path} (process.args[0]): {SyscallException.Describe(errno)}");
     }
 }

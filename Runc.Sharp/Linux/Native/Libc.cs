@@ -100,6 +100,40 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int waitpid(int pid, int* status, int options);
 
+    // posix_spawn and its helpers return an error number instead of setting errno.
+    [LibraryImport(Lib)]
+    public static partial int posix_spawn(int* pid, byte* path, byte* fileActions, byte* attr, byte** argv, byte** envp);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawn_file_actions_init(byte* fileActions);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawn_file_actions_adddup2(byte* fileActions, int fd, int newfd);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawn_file_actions_destroy(byte* fileActions);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawnattr_init(byte* attr);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawnattr_setflags(byte* attr, short flags);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawnattr_setsigdefault(byte* attr, byte* sigset);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawnattr_setsigmask(byte* attr, byte* sigset);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawnattr_destroy(byte* attr);
+
+    [LibraryImport(Lib)]
+    public static partial int sigfillset(byte* set);
+
+    [LibraryImport(Lib)]
+    public static partial int sigemptyset(byte* set);
+
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int poll(PollFd* fds, nuint nfds, int timeout);
 

@@ -1,62 +1,143 @@
-using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Runc.Sharp.Linux.Native;
 using Runc.Sharp.Spec;
 
 namespace Runc.Sharp.Linux.Process;
 
 /// <summary>
-/// Runs one OCI hook: its path with its args (args[0] is the name it is given) and only
-/// its env, the container state JSON on stdin, killed after its timeout.
+/// Runs one OCI hook: its path with exactly its args, args[0] included, and only its env,
+/// the container state JSON on stdin, killed after its timeout. posix_spawn rather than
+/// System.Diagnostics.Process because a hook's argv[0] need not be its path: dockerd's
+/// libnetwork-setkey hook is /proc/PID/exe, which picks its job by argv[0].
 /// </summary>
-public static class HookProcess
+public static unsafe class HookProcess
 {
+    // glibc's POSIX_SPAWN_SETSIGDEF and POSIX_SPAWN_SETSIGMASK.
+    private const short SetSigDefault = 0x04, SetSigMask = 0x08;
+    private const int WNOHANG = 1;
+
     public static void Run(Hook hook, string phase, int index, string stateJson)
     {
         var what = $"{phase} hook #{index} ({hook.Path})";
-        var psi = new ProcessStartInfo(hook.Path!)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = false,
-            RedirectStandardError = false,
-            UseShellExecute = false,
-        };
-        foreach (var arg in (hook.Args ?? []).Skip(1))
-            psi.ArgumentList.Add(arg);
-        psi.Environment.Clear();
-        foreach (var kv in hook.Env ?? [])
-        {
-            var eq = kv.IndexOf('=');
-            if (eq > 0)
-                psi.Environment[kv[..eq]] = kv[(eq + 1)..];
-        }
-        System.Diagnostics.Process process;
+        var args = hook.Args is { Count: > 0 } given ? given : [hook.Path!];
+        int stdinRead, stdinWrite;
+        int* fds = stackalloc int[2];
+        if (Libc.pipe2(fds, O.CLOEXEC) < 0)
+            throw SyscallException.FromLast("pipe2", what);
+        (stdinRead, stdinWrite) = (fds[0], fds[1]);
+        int pid;
         try
         {
-            process = System.Diagnostics.Process.Start(psi) ?? throw new RuncsException($"error running {what}: did not start");
+            pid = Spawn(hook.Path!, args, hook.Env ?? [], stdinRead, what);
         }
-        catch (System.ComponentModel.Win32Exception e)
+        finally
         {
-            throw new RuncsException($"error running {what}: {e.Message}");
+            Libc.close(stdinRead);
         }
-        using (process)
+        try
         {
-            try
+            WriteState(stdinWrite, stateJson);
+        }
+        finally
+        {
+            Libc.close(stdinWrite);
+        }
+        int status = Wait(pid, hook.Timeout, what);
+        if ((status & 0x7f) != 0)
+            throw new RuncsException($"error running {what}: killed by signal {status & 0x7f}");
+        if (status >> 8 != 0)
+            throw new RuncsException($"error running {what}: exit status {status >> 8}");
+    }
+
+    /// <summary>Starts the hook with default signal handling and an empty mask (the runtime ignores SIGPIPE; the hook must not inherit that).</summary>
+    private static int Spawn(string path, IReadOnlyList<string> args, IReadOnlyList<string> env, int stdin, string what)
+    {
+        using var argv = new NativeStringArray(args);
+        using var envp = new NativeStringArray(env);
+        using var file = new NativeStringArray([path]);
+        byte* actions = stackalloc byte[256];
+        byte* attr = stackalloc byte[512];
+        byte* all = stackalloc byte[128];
+        byte* none = stackalloc byte[128];
+        Libc.posix_spawn_file_actions_init(actions);
+        Libc.posix_spawnattr_init(attr);
+        try
+        {
+            Libc.sigfillset(all);
+            Libc.sigemptyset(none);
+            Libc.posix_spawn_file_actions_adddup2(actions, stdin, 0);
+            Libc.posix_spawnattr_setflags(attr, SetSigDefault | SetSigMask);
+            Libc.posix_spawnattr_setsigdefault(attr, all);
+            Libc.posix_spawnattr_setsigmask(attr, none);
+            int pid;
+            int error = Libc.posix_spawn(&pid, file.Pointer[0], actions, attr, argv.Pointer, envp.Pointer);
+            if (error != 0)
+                throw new RuncsException($"error running {what}: {SyscallException.Describe(error)}");
+            return pid;
+        }
+        finally
+        {
+            Libc.posix_spawnattr_destroy(attr);
+            Libc.posix_spawn_file_actions_destroy(actions);
+        }
+    }
+
+    /// <summary>Writes the state; a hook may exit without reading it (EPIPE), which is not an error.</summary>
+    private static void WriteState(int fd, string stateJson)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(stateJson);
+        fixed (byte* p = bytes)
+        {
+            int done = 0;
+            while (done < bytes.Length)
             {
-                process.StandardInput.Write(stateJson);
-                process.StandardInput.Close();
+                var n = Libc.write(fd, p + done, bytes.Length - done);
+                if (n < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno == Errno.EINTR)
+                        continue;
+                    return;
+                }
+                done += (int)n;
             }
-            catch (IOException)
+        }
+    }
+
+    /// <summary>Reaps the hook; past its timeout it is killed and reaped.</summary>
+    private static int Wait(int pid, int? timeoutSeconds, string what)
+    {
+        int status;
+        int pidfd = (int)Libc.syscall(Sys.pidfd_open, pid, 0, 0, 0, 0, 0);
+        if (pidfd < 0)
+            throw SyscallException.FromLast("pidfd_open", what);
+        try
+        {
+            var pfd = new PollFd { Fd = pidfd, Events = 1 /* POLLIN: the process exited */ };
+            var deadline = timeoutSeconds is { } t ? Environment.TickCount64 + t * 1000L : long.MaxValue;
+            while (true)
             {
-                // A hook may exit without reading its stdin.
+                int r = Libc.waitpid(pid, &status, WNOHANG);
+                if (r == pid)
+                    return status;
+                if (r < 0 && Marshal.GetLastPInvokeError() != Errno.EINTR)
+                    throw SyscallException.FromLast("waitpid", what);
+                var left = deadline == long.MaxValue ? -1 : (int)Math.Max(0, deadline - Environment.TickCount64);
+                if (left == 0)
+                {
+                    Libc.kill(pid, Sig.KILL);
+                    while (Libc.waitpid(pid, &status, 0) < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR)
+                    {
+                    }
+                    throw new RuncsException($"error running {what}: timed out after {timeoutSeconds}s");
+                }
+                if (Libc.poll(&pfd, 1, left) < 0 && Marshal.GetLastPInvokeError() != Errno.EINTR)
+                    throw SyscallException.FromLast("poll", what);
             }
-            var timeout = hook.Timeout is { } t ? TimeSpan.FromSeconds(t) : Timeout.InfiniteTimeSpan;
-            if (!process.WaitForExit(timeout))
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-                throw new RuncsException($"error running {what}: timed out after {hook.Timeout}s");
-            }
-            if (process.ExitCode != 0)
-                throw new RuncsException($"error running {what}: exit status {process.ExitCode}");
+        }
+        finally
+        {
+            Libc.close(pidfd);
         }
     }
 }
