@@ -56,6 +56,18 @@ public class RootfsTests
     }
 
     [Test]
+    public void TmpfsOverAnExistingDirectoryKeepsItsMode()
+    {
+        var r = RunShell("stat -c '%n %a' /home/user /tmp", b =>
+        {
+            var mounts = b.Config["mounts"]!.AsArray();
+            mounts.Add(Mount("/home/user", "tmpfs", "tmpfs", "size=1m"));
+            mounts.Add(Mount("/tmp", "tmpfs", "tmpfs", "size=1m"));
+        });
+        Assert.That(r.Stdout, Is.EqualTo("/home/user 755\n/tmp 1777\n"), $"runc chmods a tmpfs to the mode of the directory it covers: {r}");
+    }
+
+    [Test]
     public void MountDestinationsAreCreatedInsideTheRootfs()
     {
         var r = RunShell("test -d /a/b/c && echo made", b =>

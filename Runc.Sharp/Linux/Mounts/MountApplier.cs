@@ -34,6 +34,7 @@ public static class MountApplier
         bool sourceIsDir = !opts.IsBind || Directory.Exists(source);
         if (opts.IsBind && !sourceIsDir && !File.Exists(source))
             throw new RuncsException($"{what}: bind source {source}: no such file or directory");
+        var keptMode = m.Type == "tmpfs" && !opts.IsBind ? ExistingMode(root, m.Destination!) : null;
         using (var target = root.OpenOrCreate(m.Destination!, sourceIsDir))
         {
             var targetPath = SysCall.FdPath(target.Value);
@@ -49,7 +50,27 @@ public static class MountApplier
                 SysCall.Mount(source.Length == 0 ? m.Type : source, targetPath, m.Type, flags, opts.Data, describe);
             }
         }
+        if (keptMode is { } mode)
+            KeepMode(root, m.Destination!, mode, what);
         Finish(root, m.Destination!, opts, what);
+    }
+
+    /// <summary>The permission bits of a destination that already exists, or null.</summary>
+    private static uint? ExistingMode(RootDir root, string destination)
+    {
+        using var existing = root.Open(destination);
+        return existing is null ? null : SysCall.FStat(existing.Value, destination).Mode & 0xFFF;
+    }
+
+    /// <summary>
+    /// A tmpfs over an existing directory takes that directory's mode, as runc does, so
+    /// `docker run --tmpfs /dir` keeps /dir's permissions instead of tmpfs's 1777.
+    /// </summary>
+    private static void KeepMode(RootDir root, string destination, uint mode, string what)
+    {
+        using var top = root.Open(destination) ?? throw new RuncsException($"{what}: {destination} vanished after mount");
+        if (Native.Libc.chmod(SysCall.FdPath(top.Value), mode) < 0)
+            throw SyscallException.FromLast("chmod", $"{destination} ({what})");
     }
 
     /// <summary>Remount flags of a bind, propagation and recursive attributes, applied to the new top mount.</summary>
