@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NUnit.Framework;
+using static Runc.Sharp.Tests.Integration.Engines.SideBySide;
 
 namespace Runc.Sharp.Tests.Integration.Engines;
 
@@ -13,7 +14,6 @@ namespace Runc.Sharp.Tests.Integration.Engines;
 public sealed class ContainerdTests
 {
     private Containerd _ctd = null!;
-    private static int _counter;
 
     [OneTimeSetUp]
     public void StartContainerd()
@@ -25,35 +25,21 @@ public sealed class ContainerdTests
     [OneTimeTearDown]
     public void StopContainerd() => _ctd?.Dispose();
 
-    private static readonly (string Name, Func<string> Binary)[] Runtimes =
-        [("runcs", () => Runcs.Binary), ("runc", () => "/usr/bin/runc")];
-
-    /// <summary>Runs <paramref name="scenario"/> with each runtime; its transcript must meet <paramref name="expect"/> and match runc's.</summary>
-    private void Same(Func<string, string, string> scenario, Action<string> expect)
+    /// <summary>Runs the scenario with each runtime under a fresh container id; nothing of either may be left.</summary>
+    private void Same(Func<string, string, string> scenario, Action<string> expect) => SideBySide.Same("containerd", runtime =>
     {
-        var transcripts = new Dictionary<string, string>();
-        foreach (var (name, binary) in Runtimes)
-        {
-            var id = $"{TestContext.CurrentContext.Test.MethodName}-{name}-{Interlocked.Increment(ref _counter)}".ToLowerInvariant();
-            transcripts[name] = scenario(id, binary());
-            Assert.Multiple(() =>
-            {
-                Assert.That(Directory.Exists(_ctd.RuntimeStateDir(id)), Is.False, $"{name}: runtime state left behind");
-                Assert.That(CgroupDirs(id), Is.Empty, $"{name}: cgroup left behind");
-            });
-        }
+        var id = runtime.ContainerName();
+        var transcript = scenario(id, runtime.Binary);
         Assert.Multiple(() =>
         {
-            foreach (var (name, transcript) in transcripts)
-                Assert.That(() => expect(transcript), Throws.Nothing, $"{name}'s transcript:\n{transcript}");
+            Assert.That(Directory.Exists(_ctd.RuntimeStateDir(id)), Is.False, $"{runtime.Name}: runtime state left behind");
+            Assert.That(CgroupDirs(id), Is.Empty, $"{runtime.Name}: cgroup left behind");
         });
-        Assert.That(transcripts["runcs"], Is.EqualTo(transcripts["runc"]), "runcs and runc differ under containerd");
-    }
+        return transcript;
+    }, expect);
 
     private IEnumerable<string> CgroupDirs(string id) =>
         Directory.GetDirectories("/sys/fs/cgroup").Select(h => Path.Combine(h, _ctd.Namespace, id)).Where(Directory.Exists);
-
-    private static string Transcript(ProcResult r) => $"exit {r.ExitCode}\n{r.Stdout}";
 
     private ProcResult Detached(string id, string binary, params string[] command)
     {

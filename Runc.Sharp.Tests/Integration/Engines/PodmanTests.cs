@@ -1,4 +1,5 @@
 using NUnit.Framework;
+using static Runc.Sharp.Tests.Integration.Engines.SideBySide;
 
 namespace Runc.Sharp.Tests.Integration.Engines;
 
@@ -12,7 +13,6 @@ namespace Runc.Sharp.Tests.Integration.Engines;
 public sealed class PodmanTests
 {
     private Podman _podman = null!;
-    private static int _counter;
 
     [OneTimeSetUp]
     public void LoadImage()
@@ -24,27 +24,15 @@ public sealed class PodmanTests
     [OneTimeTearDown]
     public void RemoveAll() => _podman?.Dispose();
 
-    private static readonly (string Name, Func<string> Binary)[] Runtimes =
-        [("runcs", () => Runcs.Binary), ("runc", () => "/usr/bin/runc")];
-
-    private void Same(Func<string, string, string> scenario, Action<string> expect)
+    /// <summary>Runs the scenario with each runtime under a fresh container name; nothing of either may be left.</summary>
+    private static void Same(Func<string, string, string> scenario, Action<string> expect) => SideBySide.Same("podman", runtime =>
     {
-        var transcripts = new Dictionary<string, string>();
-        foreach (var (name, binary) in Runtimes)
-        {
-            var container = $"{TestContext.CurrentContext.Test.MethodName}-{name}-{Interlocked.Increment(ref _counter)}".ToLowerInvariant();
-            var stateBefore = RuntimeStates();
-            transcripts[name] = scenario(container, binary());
-            Assert.That(RuntimeStates().Except(stateBefore), Is.Empty, $"{name}: runtime state left behind");
-            Assert.That(ContainerCgroups(), Is.Empty, $"{name}: container cgroup left behind");
-        }
-        Assert.Multiple(() =>
-        {
-            foreach (var (name, transcript) in transcripts)
-                Assert.That(() => expect(transcript), Throws.Nothing, $"{name}'s transcript:\n{transcript}");
-        });
-        Assert.That(transcripts["runcs"], Is.EqualTo(transcripts["runc"]), "runcs and runc differ under podman");
-    }
+        var stateBefore = RuntimeStates();
+        var transcript = scenario(runtime.ContainerName(), runtime.Binary);
+        Assert.That(RuntimeStates().Except(stateBefore), Is.Empty, $"{runtime.Name}: runtime state left behind");
+        Assert.That(ContainerCgroups(), Is.Empty, $"{runtime.Name}: container cgroup left behind");
+        return transcript;
+    }, expect);
 
     /// <summary>The containers runcs and runc keep state for, in the runtime roots podman gives them.</summary>
     private static IEnumerable<string> RuntimeStates() =>
@@ -55,8 +43,6 @@ public sealed class PodmanTests
         Directory.Exists("/sys/fs/cgroup/memory/libpod_parent")
             ? Directory.GetDirectories("/sys/fs/cgroup/memory/libpod_parent", "libpod-*")
             : [];
-
-    private static string Transcript(ProcResult r) => $"exit {r.ExitCode}\n{r.Stdout}";
 
     [Test]
     public void RunPrintsOutputUnderPodmansSeccompProfile() => Same(

@@ -5,13 +5,15 @@ namespace Runc.Sharp.Tests.Integration.Engines;
 /// <summary>
 /// The busybox rootfs as the images the engines load: an OCI image-layout tar made by
 /// scripts/make-image.sh (containerd, podman) and a plain rootfs tar (docker import).
-/// Each is built once per test run.
+/// Both come from a fresh scripts/make-rootfs.sh rootfs of their own, not the shared one
+/// that other tests create mount destinations in. Each is built once per test run.
 /// </summary>
 public static class TestImage
 {
     public const string Name = "docker.io/library/runcs-busybox:latest";
 
     private static readonly Lazy<string> Dir = new(() => Directory.CreateTempSubdirectory("runcs-image-").FullName);
+    private static readonly Lazy<string> Rootfs = new(BuildRootfs);
     private static readonly Lazy<string> Layout = new(BuildLayout);
     private static readonly Lazy<string> RootfsTar = new(BuildRootfsTar);
 
@@ -25,10 +27,18 @@ public static class TestImage
             Directory.Delete(Dir.Value, recursive: true);
     }
 
+    private static string BuildRootfs()
+    {
+        var rootfs = Path.Combine(Dir.Value, "rootfs");
+        var r = Runcs.Exec(Path.Combine(Runcs.RepoRoot(), "scripts", "make-rootfs.sh"), [rootfs]);
+        Assert.That(r.ExitCode, Is.Zero, $"scripts/make-rootfs.sh failed: {r}");
+        return rootfs;
+    }
+
     private static string BuildLayout()
     {
         var tar = Path.Combine(Dir.Value, "busybox-oci.tar");
-        var r = Runcs.Exec(Path.Combine(Runcs.RepoRoot(), "scripts", "make-image.sh"), [Runcs.Rootfs, tar, Name]);
+        var r = Runcs.Exec(Path.Combine(Runcs.RepoRoot(), "scripts", "make-image.sh"), [Rootfs.Value, tar, Name]);
         Assert.That(r.ExitCode, Is.Zero, $"scripts/make-image.sh failed: {r}");
         return tar;
     }
@@ -36,7 +46,7 @@ public static class TestImage
     private static string BuildRootfsTar()
     {
         var tar = Path.Combine(Dir.Value, "busybox-rootfs.tar");
-        var r = Runcs.Exec("tar", ["--numeric-owner", "-C", Runcs.Rootfs, "-cf", tar, "."]);
+        var r = Runcs.Exec("tar", ["--numeric-owner", "-C", Rootfs.Value, "-cf", tar, "."]);
         Assert.That(r.ExitCode, Is.Zero, $"tar of the rootfs failed: {r}");
         return tar;
     }
