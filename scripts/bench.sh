@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks runcs against runc and crun in one run (hyperfine medians, ratios, peak RSS).
+# Benchmarks runcs against runc and crun in one run (hyperfine medians, ratios, peak RSS),
+# then under containerd and dockerd (scripts/bench-engines.sh).
 #   usage: scripts/bench.sh [RUNS]      (default 30 runs per command)
 # Needs root and a built out/runcs; installs hyperfine, runc and crun if missing.
 set -euo pipefail
@@ -108,3 +109,6 @@ done
 for n in "${usable[@]}"; do
   "${bin[$n]}" --root "$work/root-$n" delete --force state-$n >/dev/null 2>&1 || true
 done
+
+# The same comparison under containerd and dockerd, and with Docker's seccomp profile.
+"$here/scripts/bench-engines.sh" "$runs"
