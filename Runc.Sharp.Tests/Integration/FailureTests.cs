@@ -58,4 +58,19 @@ public class FailureTests
         Assert.That(lines[0], Does.StartWith("runcs: ").And.Contain(c.Expect));
         b.AssertNothingLeft(before);
     }
+
+    [Test]
+    public void AFailureWithStderrClosedStillExitsOneAndLogsTheError()
+    {
+        using var b = new TestBundle("true");
+        b.Process["oomScoreAdj"] = -1000;
+        b.Save();
+        var log = Path.Combine(b.Dir, "log.json");
+        var before = Runcs.InitProcesses();
+        var r = Runcs.Exec("/bin/sh", ["-c", "\"$@\" 2>&-", "sh", Runcs.Binary, "--root", b.StateRoot, "--log", log, "--log-format", "json",
+            "create", "--bundle", b.Dir, b.Id]);
+        Assert.That(r.ExitCode, Is.EqualTo(1), $"a shim may start runcs without stderr; it must fail, not abort: {r}");
+        Assert.That(File.ReadAllText(log), Does.Contain("\"level\":\"error\"").And.Contain("oom_score_adj"));
+        b.AssertNothingLeft(before);
+    }
 }

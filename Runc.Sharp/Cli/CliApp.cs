@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using Runc.Sharp.Cli.Commands;
+using Runc.Sharp.Linux;
 
 namespace Runc.Sharp.Cli;
 
@@ -27,7 +28,7 @@ public static class CliApp
         }
         catch (UsageException e)
         {
-            Console.Error.WriteLine($"runcs: {e.Message}");
+            StdErr.WriteLine($"runcs: {e.Message}");
             return 1;
         }
         if (normalized.VersionRequested)
@@ -39,7 +40,7 @@ public static class CliApp
         var parse = root.Parse(normalized.Args, config);
         if (parse.Errors.Count > 0)
         {
-            Console.Error.WriteLine($"runcs: {parse.Errors[0].Message}");
+            StdErr.WriteLine($"runcs: {parse.Errors[0].Message}");
             return 1;
         }
         if (parse.Action is HelpAction || normalized.Command is null)
@@ -52,7 +53,7 @@ public static class CliApp
             Console.Out.WriteLine("Incorrect Usage.");
             Console.Out.WriteLine();
             ShowHelp(root.Parse([def.Name, "--help"], config));
-            Console.Error.WriteLine($"runcs: {def.ArgumentCountProblem(args.Length)}");
+            StdErr.WriteLine($"runcs: {def.ArgumentCountProblem(args.Length)}");
             return 1;
         }
         GlobalContext global;
@@ -62,7 +63,7 @@ public static class CliApp
         }
         catch (UsageException e)
         {
-            Console.Error.WriteLine($"runcs: {e.Message}");
+            StdErr.WriteLine($"runcs: {e.Message}");
             return 1;
         }
         try

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Runc.Sharp.Linux;
 
 namespace Runc.Sharp.Cli;
 
@@ -10,16 +11,17 @@ namespace Runc.Sharp.Cli;
 /// </summary>
 public sealed class Logger(string? file, bool json, bool debug)
 {
+    // The log file first: a shim reads the error from it, whatever happens to stderr.
     public void Error(string message)
     {
-        Console.Error.WriteLine($"runcs: {message}");
         Write("error", message);
+        StdErr.WriteLine($"runcs: {message}");
     }
 
     public void Warn(string message)
     {
-        Console.Error.WriteLine($"runcs: warning: {message}");
         Write("warning", message);
+        StdErr.WriteLine($"runcs: warning: {message}");
     }
 
     public void Debug(string message)
@@ -40,7 +42,7 @@ public sealed class Logger(string? file, bool json, bool debug)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"runcs: cannot write log {file}: {e.Message}");
+            StdErr.WriteLine($"runcs: cannot write log {file}: {e.Message}");
         }
     }
 

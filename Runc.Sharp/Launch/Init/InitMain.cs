@@ -15,7 +15,7 @@ public static class InitMain
     {
         if (args.Length != 2 || !int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out var fd))
         {
-            Console.Error.WriteLine("runcs: init is internal to runcs and cannot be run by hand");
+            StdErr.WriteLine("runcs: init is internal to runcs and cannot be run by hand");
             return 1;
         }
         using var channel = new InitChannel(new FileDescriptor(fd));
