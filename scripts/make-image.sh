@@ -2,16 +2,18 @@
 # Turns a rootfs directory into an OCI image-layout tar (one gzip layer, config,
 # manifest, index naming the image) that `ctr images import` and `podman load` accept,
 # so containerd and podman can run the busybox rootfs without a registry.
-# Usage: scripts/make-image.sh ROOTFS_DIR OUTPUT_TAR [IMAGE_NAME]
-#   IMAGE_NAME defaults to docker.io/library/runcs-busybox:latest
+# Usage: scripts/make-image.sh ROOTFS_DIR OUTPUT_TAR [IMAGE_NAME [CMD...]]
+#   IMAGE_NAME defaults to docker.io/library/runcs-busybox:latest, CMD to /bin/sh.
 set -euo pipefail
 if [ $# -lt 2 ]; then
-  echo "usage: $0 ROOTFS_DIR OUTPUT_TAR [IMAGE_NAME]" >&2
+  echo "usage: $0 ROOTFS_DIR OUTPUT_TAR [IMAGE_NAME [CMD...]]" >&2
   exit 2
 fi
 rootfs=$1
 output=$2
 name=${3:-docker.io/library/runcs-busybox:latest}
+shift $(($# < 3 ? $# : 3))
+cmd=$(if [ $# -gt 0 ]; then jq -cn '$ARGS.positional' --args "$@"; else echo '["/bin/sh"]'; fi)
 [ -d "$rootfs/bin" ] || { echo "make-image: $rootfs is not a rootfs (no bin/)" >&2; exit 1; }
 
 work=$(mktemp -d)
@@ -36,11 +38,11 @@ gzip -n -c "$work/layer.tar" > "$work/layer.tar.gz"
 layer_size=$(size "$work/layer.tar.gz")
 layer=$(store "$work/layer.tar.gz")
 
-jq -cn --arg diff "sha256:$diff_id" '{
+jq -cn --arg diff "sha256:$diff_id" --argjson cmd "$cmd" '{
   architecture: "amd64", os: "linux",
   config: {
     Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
-    Cmd: ["/bin/sh"], WorkingDir: "/"
+    Cmd: $cmd, WorkingDir: "/"
   },
   rootfs: {type: "layers", diff_ids: [$diff]},
   history: [{created_by: "scripts/make-image.sh"}]

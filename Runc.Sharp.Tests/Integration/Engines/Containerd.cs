@@ -6,11 +6,13 @@ namespace Runc.Sharp.Tests.Integration.Engines;
 /// Debian's containerd started by hand: its own config, root, state and sockets under a
 /// temp dir (the CRI plugin off unless the config asks for it), and a namespace of its
 /// own, so the runtime state (/run/containerd/runc/NS) and cgroups (/NS/ID) it makes are
-/// this fixture's alone. Dispose stops the daemon and its shims and removes all of it.
+/// this fixture's alone (the CRI's pods live in the k8s.io namespace). Dispose stops the
+/// daemon and its shims and removes all of it, and only what was not there before.
 /// </summary>
 public sealed class Containerd : IDisposable
 {
     private readonly Daemon _daemon;
+    private readonly string[] _namespaceDirsBefore;
 
     public string Dir { get; }
     public string Socket { get; }
@@ -21,6 +23,7 @@ public sealed class Containerd : IDisposable
         Dir = dir;
         Socket = Path.Combine(dir, "containerd.sock");
         Namespace = $"runcs-test-{Environment.ProcessId}";
+        _namespaceDirsBefore = NamespaceDirs().ToArray();
         var config = Path.Combine(dir, "config.toml");
         File.WriteAllText(config, $"""
             version = 2
@@ -53,10 +56,11 @@ public sealed class Containerd : IDisposable
     /// <summary>The ctr command line, for a client that must run on a terminal.</summary>
     public string[] CtrArgv(params string[] args) => ["/usr/bin/ctr", "-a", Socket, "-n", Namespace, .. args];
 
-    public void ImportTestImage()
+    /// <summary>Imports an OCI archive into <paramref name="ns"/> (default: this fixture's namespace; the CRI reads k8s.io).</summary>
+    public void Import(string archive, string? ns = null)
     {
-        var r = Ctr("images", "import", TestImage.OciArchive);
-        Assert.That(r.ExitCode, Is.Zero, $"ctr images import: {r}");
+        var r = Runcs.Exec("/usr/bin/ctr", ["-a", Socket, "-n", ns ?? Namespace, "images", "import", archive]);
+        Assert.That(r.ExitCode, Is.Zero, $"ctr images import {archive}: {r}");
     }
 
     /// <summary>The directory where the shim's runtime (runcs or runc) keeps a container's state.</summary>
@@ -70,11 +74,21 @@ public sealed class Containerd : IDisposable
         foreach (var mount in File.ReadAllLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4]).Where(m => m.StartsWith(Dir, StringComparison.Ordinal)).Reverse())
             Linux.Native.Libc.umount2(mount, 2);
         Directory.Delete(Dir, recursive: true);
-        var state = Path.Combine("/run/containerd/runc", Namespace);
-        if (Directory.Exists(state))
-            Directory.Delete(state, recursive: true);
-        foreach (var cgroup in Directory.GetDirectories("/sys/fs/cgroup").Select(h => Path.Combine(h, Namespace)).Where(Directory.Exists))
-            Directory.Delete(cgroup);
+        foreach (var dir in NamespaceDirs().Except(_namespaceDirsBefore))
+            Directory.Delete(dir, recursive: dir.StartsWith("/run/", StringComparison.Ordinal));
+    }
+
+    /// <summary>The per-namespace runtime state roots and cgroup parents of this fixture's namespace and the CRI's.</summary>
+    private IEnumerable<string> NamespaceDirs()
+    {
+        foreach (var ns in new[] { Namespace, "k8s.io" })
+        {
+            var state = Path.Combine("/run/containerd/runc", ns);
+            if (Directory.Exists(state))
+                yield return state;
+            foreach (var cgroup in Directory.GetDirectories("/sys/fs/cgroup").Select(h => Path.Combine(h, ns)).Where(Directory.Exists))
+                yield return cgroup;
+        }
     }
 
     private IEnumerable<int> ShimProcesses()

@@ -19,7 +19,7 @@ public sealed class ContainerdTests
     public void StartContainerd()
     {
         _ctd = Containerd.Start();
-        _ctd.ImportTestImage();
+        _ctd.Import(TestImage.OciArchive);
     }
 
     [OneTimeTearDown]

@@ -6,7 +6,7 @@ namespace Runc.Sharp.Tests.Integration.Engines;
 /// Debian's dockerd started by hand (DESIGN.md): data root, exec root, pid file and socket
 /// under a temp dir, no bridge, no iptables, vfs storage; the managed containerd it
 /// starts keeps its state there too. Runtime state for a runtime NAME lives in
-/// EXECROOT/runtime-NAME. Dispose stops dockerd (and with it every container) and removes it all.
+/// EXECROOT/runtime-*/moby/ID. Dispose stops dockerd (and with it every container) and removes it all.
 /// </summary>
 public sealed class Docker : IDisposable
 {
@@ -51,8 +51,12 @@ public sealed class Docker : IDisposable
         Assert.That(r.ExitCode, Is.Zero, $"docker import: {r}");
     }
 
-    /// <summary>Where the runtime registered as <paramref name="runtime"/> keeps the state of container <paramref name="id"/>.</summary>
-    public string RuntimeStateDir(string runtime, string id) => Path.Combine(ExecRoot, $"runtime-{runtime}", "moby", id);
+    /// <summary>
+    /// The runtime's state directories for container <paramref name="id"/>: EXECROOT/runtime-NAME/moby/ID,
+    /// where dockerd 20.10 picks NAME itself (runtime-runc for a runtime from daemon.json).
+    /// </summary>
+    public IReadOnlyList<string> RuntimeStateDirs(string id) =>
+        Directory.GetDirectories(ExecRoot, "runtime-*").Select(d => Path.Combine(d, "moby", id)).Where(Directory.Exists).ToList();
 
     /// <summary>The container's cgroup directories, one per hierarchy (cgroupfs driver: /docker/ID).</summary>
     public static IEnumerable<string> CgroupDirs(string id) =>

@@ -44,10 +44,15 @@ public sealed class DockerTests
     private string RemoveForced(Runtime runtime, string name)
     {
         var id = Id(name);
+        var running = State(name).StartsWith("running", StringComparison.Ordinal);
+        Assert.That(_docker.RuntimeStateDirs(id), running ? Has.Count.EqualTo(1) : Has.Count.LessThanOrEqualTo(1), $"{runtime.Name}: where is the state of {id}?");
+        if (running)
+            Assert.That(File.Exists(Path.Combine(_docker.RuntimeStateDirs(id)[0], "spec.json")), Is.EqualTo(runtime.Name == "runcs"),
+                $"--runtime {runtime.Name} must run {runtime.Binary} (runcs keeps spec.json beside state.json, runc does not)");
         var rm = _docker.Run("rm", "-f", name);
         Assert.Multiple(() =>
         {
-            Assert.That(Directory.Exists(_docker.RuntimeStateDir(runtime.Name, id)), Is.False, $"{runtime.Name}: runtime state left behind");
+            Assert.That(_docker.RuntimeStateDirs(id), Is.Empty, $"{runtime.Name}: runtime state left behind");
             Assert.That(Docker.CgroupDirs(id), Is.Empty, $"{runtime.Name}: cgroup left behind");
         });
         return $"rm -f exit {rm.ExitCode}";

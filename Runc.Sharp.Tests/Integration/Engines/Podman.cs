@@ -19,15 +19,19 @@ public sealed class Podman : IDisposable
         return new Podman(Directory.CreateTempSubdirectory("runcs-podman-").FullName);
     }
 
-    private string[] Global(string runtime) =>
+    /// <summary>The global flags that keep this podman's storage, state and events in the fixture's dir.</summary>
+    private string[] Storage =>
         ["--root", Path.Combine(Dir, "storage"), "--runroot", Path.Combine(Dir, "run"), "--tmpdir", Path.Combine(Dir, "tmp"),
-         "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--events-backend", "file", "--runtime", runtime];
+         "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--events-backend", "file"];
 
     /// <summary>The flags every `podman run` here needs.</summary>
     public static readonly string[] RunFlags = ["--network", "none", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"];
 
-    public ProcResult Run(string runtime, params string[] args) =>
-        Runcs.Exec("/usr/bin/podman", [.. Global(runtime), .. args], timeout: TimeSpan.FromSeconds(120));
+    public ProcResult Run(string runtime, params string[] args) => Command(["--runtime", runtime, .. args]);
+
+    /// <summary>podman with the fixture's storage flags and <paramref name="args"/>, which name the runtime themselves.</summary>
+    public ProcResult Command(IEnumerable<string> args) =>
+        Runcs.Exec("/usr/bin/podman", [.. Storage, .. args], timeout: TimeSpan.FromSeconds(120));
 
     public void LoadTestImage()
     {

@@ -10,14 +10,20 @@ namespace Runc.Sharp.Tests.Integration.Engines;
 /// </summary>
 public static class TestImage
 {
-    public const string Name = "docker.io/library/runcs-busybox:latest";
+    /// <summary>Named as Docker Hub's busybox so README commands run as written; only ever loaded into the tests' own engine stores.</summary>
+    public const string Name = "docker.io/library/busybox:latest";
+
+    /// <summary>A pod sandbox image for the CRI test: the same rootfs, sleeping as its only process.</summary>
+    public const string PauseName = "docker.io/library/runcs-pause:latest";
 
     private static readonly Lazy<string> Dir = new(() => Directory.CreateTempSubdirectory("runcs-image-").FullName);
     private static readonly Lazy<string> Rootfs = new(BuildRootfs);
-    private static readonly Lazy<string> Layout = new(BuildLayout);
+    private static readonly Lazy<string> Layout = new(() => BuildLayout(Name));
     private static readonly Lazy<string> RootfsTar = new(BuildRootfsTar);
+    private static readonly Lazy<string> Pause = new(() => BuildLayout(PauseName, "sleep", "2147483647"));
 
     public static string OciArchive => Layout.Value;
+    public static string PauseArchive => Pause.Value;
     public static string PlainRootfsTar => RootfsTar.Value;
 
     /// <summary>Removes the built images; called once after every engine fixture has run.</summary>
@@ -35,10 +41,10 @@ public static class TestImage
         return rootfs;
     }
 
-    private static string BuildLayout()
+    private static string BuildLayout(string name, params string[] cmd)
     {
-        var tar = Path.Combine(Dir.Value, "busybox-oci.tar");
-        var r = Runcs.Exec(Path.Combine(Runcs.RepoRoot(), "scripts", "make-image.sh"), [Rootfs.Value, tar, Name]);
+        var tar = Path.Combine(Dir.Value, name.Split('/').Last().Replace(':', '-') + ".oci.tar");
+        var r = Runcs.Exec(Path.Combine(Runcs.RepoRoot(), "scripts", "make-image.sh"), [Rootfs.Value, tar, name, .. cmd]);
         Assert.That(r.ExitCode, Is.Zero, $"scripts/make-image.sh failed: {r}");
         return tar;
     }
