@@ -71,10 +71,11 @@ public sealed class DockerTests
         }
     }
 
+    /// <summary>Docker applies its default seccomp profile: the shell runs under it (mode 2, a filter).</summary>
     [Test]
     public void RunRmPrintsOutputAndReturnsTheExitCode() => Same((rt, name) =>
-        Transcript(_docker.Run(["run", "--rm", .. RunFlags(rt, name), TestImage.Name, "sh", "-c", "echo hello; echo to-stderr >&2; exit 3"])),
-        t => Assert.That(t, Is.EqualTo("exit 3\nhello\n")));
+        Transcript(_docker.Run(["run", "--rm", .. RunFlags(rt, name), TestImage.Name, "sh", "-c", "echo hello; echo to-stderr >&2; grep Seccomp: /proc/self/status; exit 3"])),
+        t => Assert.That(t, Is.EqualTo("exit 3\nhello\nSeccomp:\t2\n")));
 
     [Test]
     public void RunWithATerminal() => Same((rt, name) =>
