@@ -46,5 +46,18 @@ public static class ProcessSetup
         var cwd = string.IsNullOrEmpty(p.Cwd) ? "/" : p.Cwd;
         if (Libc.chdir(cwd) != 0)
             throw Linux.SyscallException.FromLast("chdir", $"{cwd} (process.cwd)");
+        EnsureCwdInside(cwd);
+    }
+
+    /// <summary>
+    /// A cwd reached through a descriptor the init still holds (/proc/self/fd/N: CVE-2024-21626)
+    /// can lie outside the container's root; the kernel then has no path for it from the root.
+    /// </summary>
+    private static unsafe void EnsureCwdInside(string cwd)
+    {
+        const int size = 4096;
+        byte* buf = stackalloc byte[size];
+        if (Libc.getcwd(buf, size) == null || buf[0] != (byte)'/')
+            throw new RuncsException($"process.cwd {cwd}: the working directory is outside the container's root (possible container breakout, CVE-2024-21626)");
     }
 }
