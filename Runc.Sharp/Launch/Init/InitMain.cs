@@ -32,6 +32,7 @@ public static class InitMain
             // new cgroup namespace now has the container's cgroup as its root.
             if (config.PrivateCgroupNamespace && Linux.Native.Libc.unshare((int)Linux.Native.Clone.NEWCGROUP) != 0)
                 throw SyscallException.FromLast("unshare(CLONE_NEWCGROUP)", "linux.namespaces cgroup");
+            WriteProcfsBeforeContainerMounts(config);
             if (config.MountNamespaceFd >= 0)
                 MountNamespace.Enter(config.MountNamespaceFd);
             InitSequence.Run(config, channel);
@@ -42,5 +43,17 @@ public static class InitMain
             channel.Send(MessageType.Error, e.Message);
             return 1;
         }
+    }
+
+    /// <summary>
+    /// The procfs writes, while /proc is still the runtime's: before exec joins the container's
+    /// mount namespace and before create applies the config's mounts (CVE-2025-52881).
+    /// </summary>
+    private static void WriteProcfsBeforeContainerMounts(InitConfig config)
+    {
+        if (config.Spec.Process?.OomScoreAdj is { } adj)
+            Linux.Process.ProcessAttributes.SetOomScoreAdj(adj);
+        if (!config.Exec)
+            Sysctls.Apply(config.Spec.Linux?.Sysctl);
     }
 }

@@ -34,7 +34,6 @@ public static class InitSequence
             throw SyscallException.FromLast("sethostname", $"\"{spec.Hostname}\" (hostname)");
         if (!string.IsNullOrEmpty(spec.Domainname) && Libc.setdomainname(spec.Domainname, (nuint)System.Text.Encoding.UTF8.GetByteCount(spec.Domainname)) != 0)
             throw SyscallException.FromLast("setdomainname", $"\"{spec.Domainname}\" (domainname)");
-        Sysctls.Apply(spec.Linux?.Sysctl);
         RootfsSetup.ProtectPaths(spec);
 
         ProcessSetup.ApplyAttributes(c, process);

@@ -9,8 +9,6 @@ public static class ProcessSetup
     public static void ApplyAttributes(InitConfig c, Spec.Process p)
     {
         ProcessAttributes.CheckRlimits(p.Rlimits);
-        if (p.OomScoreAdj is { } adj)
-            ProcessAttributes.SetOomScoreAdj(adj);
         if (c.Spec.Linux?.Personality is { } persona)
             ProcessAttributes.SetPersonality(persona);
         if (p.IoPriority is { } io)

@@ -1,21 +1,17 @@
+using Runc.Sharp.Linux;
+
 namespace Runc.Sharp.Launch.Init;
 
-/// <summary>linux.sysctl, written through the container's /proc/sys.</summary>
+/// <summary>
+/// linux.sysctl, written by the init once it is in the container's namespaces (the
+/// namespaced sysctls follow the writer's namespaces, not the /proc mount) and before any
+/// of the config's mounts exist (see <see cref="ProcFiles"/>).
+/// </summary>
 public static class Sysctls
 {
     public static void Apply(IReadOnlyDictionary<string, string>? sysctl)
     {
         foreach (var (key, value) in sysctl ?? new Dictionary<string, string>())
-        {
-            var path = "/proc/sys/" + key.Replace('.', '/');
-            try
-            {
-                File.WriteAllText(path, value);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new RuncsException($"write {path} (linux.sysctl.{key}): {e.Message}");
-            }
-        }
+            ProcFiles.Write("sys/" + key.Replace('.', '/'), value, $"linux.sysctl.{key}");
     }
 }

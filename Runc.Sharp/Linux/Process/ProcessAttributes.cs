@@ -49,15 +49,16 @@ public static unsafe class ProcessAttributes
             && (mask & (1UL << cap)) != 0;
     }
 
+    /// <summary>Through <see cref="ProcFiles"/>, before the container's mounts or mount namespace (CVE-2025-52881).</summary>
     public static void SetOomScoreAdj(int value)
     {
         try
         {
-            File.WriteAllText("/proc/self/oom_score_adj", value.ToString(CultureInfo.InvariantCulture));
+            ProcFiles.Write("self/oom_score_adj", value.ToString(CultureInfo.InvariantCulture), "process.oomScoreAdj");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (SyscallException e) when (e.Errno is Errno.EACCES or Errno.EPERM)
         {
-            throw new RuncsException($"write /proc/self/oom_score_adj {value} (process.oomScoreAdj): {e.Message} (lowering it needs CAP_SYS_RESOURCE)");
+            throw new RuncsException($"{e.Message} (lowering it needs CAP_SYS_RESOURCE)");
         }
     }
 
