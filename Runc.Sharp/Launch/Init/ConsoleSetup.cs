@@ -23,7 +23,7 @@ public static class ConsoleSetup
         if (bindDevConsole)
         {
             using var root = new RootDir("/");
-            using var console = root.OpenOrCreate("/dev/console", asDirectory: false, 0x1B6);
+            using var console = root.OpenOwnFile("/dev/console", 0x1B6);
             SysCall.Mount(pty.SlavePath, SysCall.FdPath(console.Value), null, (ulong)MountFlags.Bind, null, $"bind {pty.SlavePath} on /dev/console");
         }
         UnixSocket.SendFd(c.ConsoleSocketFd, pty.Master.Value, Encoding.UTF8.GetBytes(pty.SlavePath), "console socket");

@@ -68,6 +68,32 @@ public sealed class RootDir : IDisposable
         return OpenOrCreate(resolved, asDirectory, mode, depth + 1);
     }
 
+    /// <summary>
+    /// Opens path (O_PATH) as an entry of its own for a mount the runtime makes there, such
+    /// as the pty on /dev/console: a symlink at the last component is removed and an empty
+    /// file created instead, so the mount cannot be steered onto the symlink's target
+    /// (CVE-2025-52565). Parent directories are resolved in the root as usual.
+    /// </summary>
+    public unsafe FileDescriptor OpenOwnFile(string path, uint mode)
+    {
+        var rel = Relative(path);
+        var slash = rel.LastIndexOf('/');
+        var parentPath = slash < 0 ? "." : rel[..slash];
+        var name = slash < 0 ? rel : rel[(slash + 1)..];
+        using var parent = parentPath == "." ? new FileDescriptor(Dup()) : OpenOrCreate(parentPath, asDirectory: true);
+        using var parentDir = Reopen(parent, O.RDONLY | O.DIRECTORY, parentPath);
+        Stat st;
+        if (Libc.fstatat(parentDir.Value, name, &st, SysCall.AtSymlinkNofollow) == 0 && (st.Mode & 0xF000) == 0xA000
+            && Libc.unlinkat(parentDir.Value, name, 0) != 0)
+            throw SyscallException.FromLast("unlink symlink", InRoot(path));
+        if (CreateFile(parentDir.Value, name, mode) != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != Errno.EEXIST)
+            throw SyscallException.FromLast("create", InRoot(path));
+        int fd = Libc.openat(parentDir.Value, name, O.PATH | O.NOFOLLOW | O.CLOEXEC, 0);
+        if (fd < 0)
+            throw SyscallException.FromLast("open", InRoot(path));
+        return new FileDescriptor(fd);
+    }
+
     private static unsafe string? ReadLink(int dirfd, string name)
     {
         var buf = new byte[4096];

@@ -1,0 +1,63 @@
+using System.Security.Cryptography;
+using NUnit.Framework;
+
+namespace Runc.Sharp.Tests.Integration.Breakouts;
+
+/// <summary>
+/// CVE-2019-5736: a container process opened the runtime through /proc/PID/exe while the
+/// runtime's init ran in the container, and overwrote the host's runc binary. runcs's init
+/// (and exec's) is a sealed, read-only memfd copy: nothing reachable from the container is
+/// the host binary, and the copy itself refuses writes.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public class RuntimeOverwriteTests
+{
+    private static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
+
+    [Test]
+    public void TheInitOfACreatedContainerCannotBeOverwrittenFromInside()
+    {
+        var before = Hash(Runcs.Binary);
+        using var b = new TestBundle("true");
+        var created = b.Create();
+        Assert.That(created.ExitCode, Is.Zero, created.ToString());
+        // pid 1 is runcs's init, waiting for start: the window the CVE's exploit used.
+        var r = b.Runcs("exec", b.Id, "sh", "-c",
+            "readlink /proc/1/exe; (echo pwned > /proc/1/exe) 2>/dev/null && echo WROTE; (echo pwned >> /proc/1/exe) 2>/dev/null && echo APPENDED; " +
+            "exec 3</proc/1/exe && (echo pwned >/proc/self/fd/3) 2>/dev/null && echo REOPENED; echo done");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines[0], Does.StartWith("/memfd:"), "the init runs from a memfd copy, not the host file");
+        Assert.That(lines[1..], Is.EqualTo(new[] { "done" }), "every write to the init's executable must fail");
+        Assert.That(Hash(Runcs.Binary), Is.EqualTo(before), "the host binary must be unchanged");
+    }
+
+    [Test]
+    public void TheInitsExecutableRefusesWritesEvenFromTheHost()
+    {
+        var before = Hash(Runcs.Binary);
+        using var b = new TestBundle("true");
+        Assert.That(b.Create().ExitCode, Is.Zero);
+        var pid = b.State()["pid"]!.GetValue<int>();
+        Assert.That(File.ResolveLinkTarget($"/proc/{pid}/exe", false)?.ToString() ?? "", Does.StartWith("/memfd:"));
+        Assert.That(() => File.OpenWrite($"/proc/{pid}/exe").Dispose(), Throws.InstanceOf<UnauthorizedAccessException>().Or.InstanceOf<IOException>(),
+            "the memfd is sealed against writes (F_SEAL_WRITE), so not even root can change it");
+        Assert.That(Hash(Runcs.Binary), Is.EqualTo(before));
+    }
+
+    [Test]
+    public void AnExecdProcessRunningProcSelfExeGetsTheSealedCopy()
+    {
+        using var b = new TestBundle("sleep", "100");
+        Assert.That(b.Run("-d").ExitCode, Is.Zero);
+        // The CVE's entry point: the container makes the runtime execute /proc/self/exe
+        // (here directly; in the exploit via a #!/proc/self/exe interpreter line). What runs is
+        // the runtime's own image, so it must be the sealed copy and the host file untouched.
+        var before = Hash(Runcs.Binary);
+        var r = b.Runcs("exec", b.Id, "/proc/self/exe", "--version");
+        b.Runcs("delete", "--force", b.Id);
+        Assert.That(r.Stdout, Does.StartWith("runcs version"), r.ToString());
+        Assert.That(Hash(Runcs.Binary), Is.EqualTo(before));
+    }
+}
