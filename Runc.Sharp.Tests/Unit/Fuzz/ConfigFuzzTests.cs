@@ -1,0 +1,69 @@
+using NUnit.Framework;
+using Runc.Sharp.Spec;
+
+namespace Runc.Sharp.Tests.Unit.Fuzz;
+
+/// <summary>
+/// The config parser and validator under stacked random mutations for a bounded time:
+/// every input is accepted or refused with a ConfigError naming config.json, none throws
+/// anything else and none hangs.
+/// </summary>
+[TestFixture]
+public class ConfigFuzzTests
+{
+    [Test]
+    public void ParserAndValidatorOnlyEverAcceptOrRaiseConfigError()
+    {
+        var random = new Random(FuzzBudget.Seed());
+        var corpus = ConfigGenerator.Corpus;
+        var until = DateTime.UtcNow + FuzzBudget.Duration;
+        int inputs = 0, accepted = 0;
+        while (DateTime.UtcNow < until)
+        {
+            var text = corpus[random.Next(corpus.Count)];
+            for (int n = random.Next(1, 5); n > 0; n--)
+                text = SafeMutate(text, random);
+            inputs++;
+            var outcome = FuzzBudget.WithinLimit(() => Outcome(text), TimeSpan.FromSeconds(5), () => text);
+            if (outcome is Exception e)
+                Assert.Fail($"input {inputs} threw {e.GetType().Name}: {e.Message}\n{e.StackTrace}\ninput: {text}");
+            if (outcome is true)
+                accepted++;
+        }
+        TestContext.Out.WriteLine($"{inputs} inputs, {accepted} accepted");
+        Assert.That(inputs, Is.GreaterThan(100), "the fuzzer must have run");
+    }
+
+    /// <summary>true: accepted; false: a ConfigError naming config.json; an exception: a bug.</summary>
+    private static object Outcome(string text)
+    {
+        try
+        {
+            SpecText.ParseAndValidate(text);
+            return true;
+        }
+        catch (ConfigError e) when (e.Message.StartsWith("config.json: ", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+    }
+
+    /// <summary>A structural mutation needs valid JSON; once a text mutation broke it, only text mutations apply.</summary>
+    private static string SafeMutate(string text, Random random)
+    {
+        if (text.Length < 2)
+            return text + "{";
+        try
+        {
+            return Mutator.Mutate(text, random);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return text.Remove(random.Next(text.Length), 1);
+        }
+    }
+}
