@@ -30,11 +30,14 @@ public class HostileContainerTests
     [Test]
     public void AForkBombUnderAPidsLimitIsKilledAndDeleted()
     {
-        using var b = new TestBundle("sh", "-c", "bomb() { bomb | bomb & }; bomb; sleep 1000");
+        // Every process forks two more and waits for them: the tree fills the limit and stays.
+        using var b = new TestBundle("sh", "-c", "bomb() { bomb & bomb & wait; }; bomb");
         b.Linux["resources"] = new JsonObject { ["pids"] = new JsonObject { ["limit"] = 64 } };
         var before = Runcs.InitProcesses();
         Assert.That(b.Run("-d").ExitCode, Is.Zero);
-        LifecycleTests.WaitFor(() => CgroupProcs(b) >= 32);
+        // The bomb is running into the limit: the pids controller has refused forks.
+        LifecycleTests.WaitFor(() => b.CgroupDirs().Select(d => Path.Combine(d, "pids.events")).Where(File.Exists)
+            .Any(f => File.ReadAllText(f).Trim() != "max 0"));
         var kill = Timed(b, "kill", "--all", b.Id, "KILL");
         Assert.That(kill.ExitCode, Is.Zero, kill.ToString());
         var delete = Timed(b, "delete", "--force", b.Id);
@@ -74,10 +77,11 @@ public class HostileContainerTests
     [Test]
     public void StoppedProcessesAreKilledAndDeleted()
     {
-        using var b = new TestBundle("sh", "-c", "sleep 1000 & kill -STOP $!; trap '' TERM; kill -STOP $$");
+        // pid 1 cannot stop itself (the kernel drops SIGSTOP from inside), so its children do.
+        using var b = new TestBundle("sh", "-c", "sleep 1000 & kill -STOP $!; sh -c 'kill -STOP $$' & wait");
         var before = Runcs.InitProcesses();
         Assert.That(b.Run("-d").ExitCode, Is.Zero);
-        LifecycleTests.WaitFor(() => CgroupProcs(b) >= 2);
+        LifecycleTests.WaitFor(() => CgroupProcs(b) >= 3 && File.ReadAllText($"/proc/{b.State()["pid"]!.GetValue<int>()}/status").Contains("State:\tS"));
         var delete = Timed(b, "delete", "--force", b.Id);
         Assert.That(delete.ExitCode, Is.Zero, delete.ToString());
         b.AssertNothingLeft(before);
