@@ -72,6 +72,15 @@ public static class CgroupFiles
             .ToList();
     }
 
+    /// <summary>Whether this process may create (or already has write access to) <paramref name="dir"/>: the nearest existing ancestor is writable.</summary>
+    public static bool CanCreate(string dir)
+    {
+        var d = dir;
+        while (!Directory.Exists(d))
+            d = Path.GetDirectoryName(d) ?? "/";
+        return Linux.Native.Libc.access(d, 2 /* W_OK */) == 0;
+    }
+
     public static void CreateDirectory(string dir)
     {
         try

@@ -19,6 +19,11 @@ public enum MessageType : byte
     Ready = 4,
     /// <summary>Either way: a failure, as one line of text. The sender then gives up.</summary>
     Error = 5,
+    /// <summary>
+    /// The raw clone child → parent, when it forked the init inside a pid namespace it
+    /// joined itself (payload: the init's host pid, int32). See <see cref="SpawnRequest.ForkInside"/>.
+    /// </summary>
+    ChildForked = 0xFD,
     /// <summary>The raw clone child → parent: a step failed before exec (payload: step byte, errno int).</summary>
     ChildFailed = 0xFE,
 }

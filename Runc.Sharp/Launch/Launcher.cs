@@ -54,19 +54,26 @@ public static class Launcher
             foreach (var fd in inherited.Append(childEnd.Value))
                 SysCall.SetCloexec(fd, false);
             var pidJoin = joinFds.FirstOrDefault(j => j.Type == "pid").Fd;
+            // Only root may enter a pid namespace owned by a user namespace it is not in; a
+            // rootless runcs lets the child join it after the user namespace and fork the init.
+            bool forkInside = pidJoin is not null && joinFds.Any(j => j.Type == "user") && Libc.geteuid() != 0;
+            var childJoinFds = joinFds.Where(j => j.Type != "mount" && (j.Type != "pid" || forkInside)).ToList();
             var request = new SpawnRequest(
                 plan.Namespaces.CloneFlags,
-                joinFds.Where(j => j.Type is not ("pid" or "mount")).Select(j => (j.Fd.Value, NamespacePlan.FlagOf(j.Type))).ToList(),
+                childJoinFds.Select(j => (j.Fd.Value, NamespacePlan.FlagOf(j.Type))).ToList(),
                 childEnd.Value,
                 image.Value,
                 ["runcs", "init", childEnd.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-                BecomeRootInUserNamespace: plan.Namespaces.NewUser || joinFds.Any(j => j.Type == "user"));
-            child = pidJoin is null ? Spawner.Spawn(request) : PidNamespace.SpawnInside(pidJoin, () => Spawner.Spawn(request));
+                BecomeRootInUserNamespace: plan.Namespaces.NewUser || joinFds.Any(j => j.Type == "user"),
+                ForkInside: forkInside);
+            child = pidJoin is null || forkInside ? Spawner.Spawn(request) : PidNamespace.SpawnInside(pidJoin, () => Spawner.Spawn(request));
             childEnd.Dispose();
             foreach (var fd in inherited)
                 SysCall.SetCloexec(fd, true);
-            var childJoins = joinFds.Where(j => j.Type is not ("pid" or "mount")).Select(j => j.Type).ToList();
-            var launched = new LaunchedInit(child.Pid, new InitChannel(parentEnd), childJoins);
+            var childJoins = childJoinFds.Select(j => j.Type).ToList();
+            var channel = new InitChannel(parentEnd);
+            int initPid = child.Pid;
+            LaunchedInit? launched = null;
             bool released = false;
             try
             {
@@ -75,16 +82,21 @@ public static class Launcher
                 // The child execs the init image while the parent places it in cgroups (slow on
                 // cgroup v1); the init does nothing in the container before it gets the config.
                 child.Release();
-                var config = prepare(child.Pid);
-                SendConfig(launched, config with { HostPid = child.Pid, MountNamespaceFd = mountJoin?.Value ?? -1 });
+                if (forkInside)
+                    initPid = ReceiveForkedPid(channel, child.Pid, childJoins);
+                launched = new LaunchedInit(initPid, channel, childJoins);
+                var config = prepare(initPid);
+                SendConfig(launched, config with { HostPid = initPid, MountNamespaceFd = mountJoin?.Value ?? -1 });
                 released = true;
             }
             finally
             {
                 if (!released)
                 {
-                    Reap(child.Pid, kill: true);
-                    launched.Dispose();
+                    Reap(initPid, kill: true);
+                    if (initPid != child.Pid)
+                        Reap(child.Pid, kill: true);
+                    channel.Dispose();
                 }
             }
             return launched;
@@ -95,6 +107,22 @@ public static class Launcher
             childEnd.Dispose();
             foreach (var (fd, _) in joinFds)
                 fd.Dispose();
+        }
+    }
+
+    /// <summary>The fork-inside child's report: the init's host pid; the child itself then exits and is reaped here.</summary>
+    private static int ReceiveForkedPid(InitChannel channel, int childPid, IReadOnlyList<string> childJoins)
+    {
+        var msg = channel.Receive();
+        switch (msg?.Type)
+        {
+            case MessageType.ChildForked when msg.Value.Payload.Length >= 4:
+                Reap(childPid, kill: false);
+                return BitConverter.ToInt32(msg.Value.Payload, 0);
+            case MessageType.ChildFailed:
+                throw new RuncsException(Spawner.DescribeChildFailure(msg.Value.Payload, childJoins));
+            default:
+                throw new RuncsException($"container init's parent exited before it forked the init ({ExitDescription(childPid)})");
         }
     }
 

@@ -7,13 +7,20 @@ using Runc.Sharp.Linux.Native;
 namespace Runc.Sharp.Launch;
 
 /// <summary>How to start the init stage: new namespaces for clone3, namespaces to join, and what to exec.</summary>
+/// <param name="ForkInside">
+/// After its joins (a pid namespace among them) the child forks the init, which is born in
+/// that pid namespace, reports its pid (<see cref="MessageType.ChildForked"/>) and exits. For
+/// a pid namespace owned by a user namespace the parent is not in (rootless exec): the
+/// parent cannot enter it, the child can once it has joined the user namespace.
+/// </param>
 public sealed record SpawnRequest(
     ulong CloneFlags,
     IReadOnlyList<(int Fd, ulong Type)> JoinNamespaces,
     int ChildChannelFd,
     int ImageFd,
     IReadOnlyList<string> Argv,
-    bool BecomeRootInUserNamespace);
+    bool BecomeRootInUserNamespace,
+    bool ForkInside = false);
 
 /// <summary>
 /// Starts the init stage with a raw clone3. The child branch runs only raw system
@@ -39,6 +46,7 @@ public static unsafe partial class Spawner
         public int* NsFds;
         public long* NsTypes;
         public int BecomeRoot;
+        public int ForkInside;
         public byte* Empty;
         public byte** Argv;
         public byte** Envp;
@@ -49,7 +57,8 @@ public static unsafe partial class Spawner
     [UnmanagedCallConv(CallConvs = [typeof(CallConvSuppressGCTransition)])]
     private static partial int* ErrnoLocation();
 
-    private const long SysExitGroup = 231;
+    private const long SysExitGroup = 231, SysClone = 56;
+    private const long CloneParent = 0x8000;
 
     /// <summary>A cloned child waiting for <see cref="Release"/>.</summary>
     public sealed class Child : IDisposable
@@ -150,6 +159,7 @@ public static unsafe partial class Spawner
         a->ImageFd = r.ImageFd;
         a->NsCount = joins;
         a->BecomeRoot = r.BecomeRootInUserNamespace ? 1 : 0;
+        a->ForkInside = r.ForkInside ? 1 : 0;
         return (nint)block;
     }
 
@@ -163,6 +173,21 @@ public static unsafe partial class Spawner
         {
             if (Libc.syscall_nogc(Sys.setns, a->NsFds[i], a->NsTypes[i], 0, 0, 0, 0) != 0)
                 Fail(a, (byte)(10 + i));
+        }
+        if (a->ForkInside != 0)
+        {
+            // A fork (no CLONE_VM: the memory is copied) whose parent is ours, so runcs reaps it.
+            long init = Libc.syscall_nogc(SysClone, CloneParent | Sig.CHLD, 0, 0, 0, 0, 0);
+            if (init < 0)
+                Fail(a, 6);
+            if (init > 0)
+            {
+                a->FailMessage[0] = (byte)MessageType.ChildForked;
+                *(int*)(a->FailMessage + 1) = (int)init;
+                Libc.syscall_nogc(Sys.write, a->ChannelFd, (long)a->FailMessage, 5, 0, 0, 0);
+                while (true)
+                    Libc.syscall_nogc(SysExitGroup, 0, 0, 0, 0, 0, 0);
+            }
         }
         // Entering a user namespace gives every capability in it, but execve keeps them
         // only for uid 0 of that namespace; the parent's uid is not mapped there.
@@ -202,6 +227,7 @@ public static unsafe partial class Spawner
             3 => "exec of the runcs init image",
             4 => "setresgid 0 in the user namespace (is gid 0 mapped?)",
             5 => "setresuid 0 in the user namespace (is uid 0 mapped?)",
+            6 => "fork of the init inside the joined pid namespace",
             _ when step >= 10 && step - 10 < joinedNamespaces.Count => $"setns into the {joinedNamespaces[step - 10]} namespace (linux.namespaces)",
             _ => $"step {step}",
         };

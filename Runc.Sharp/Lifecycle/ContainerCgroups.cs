@@ -18,6 +18,38 @@ public static class ContainerCgroups
         return new FsCgroupManager(CgroupPaths.Resolve(layout, cgroupsPath, id, CgroupPaths.Own()));
     }
 
+    /// <summary>
+    /// Rootless, runc's rule: without write access to the cgroups (none delegated to this
+    /// user) the container runs in no cgroup of its own; limits then cannot be applied,
+    /// which is an error naming them.
+    /// </summary>
+    public static FsCgroupManager ForRootless(FsCgroupManager planned, Spec.Linux? linux)
+    {
+        var denied = planned.Paths.Values.Distinct().FirstOrDefault(d => !CgroupFiles.CanCreate(d));
+        if (denied is null)
+            return planned;
+        if (LimitsIn(linux?.Resources) is { Count: > 0 } limits)
+            throw new RuncsException($"rootless container: cannot apply linux.resources.{string.Join(", linux.resources.", limits)}: " +
+                $"no write access to {denied} (delegate a cgroup to uid {Linux.Native.Libc.geteuid()}, or drop the limits)");
+        return new FsCgroupManager(new Dictionary<string, string>());
+    }
+
+    private static List<string> LimitsIn(Spec.Resources? r)
+    {
+        var set = new List<string>();
+        if (r is null)
+            return set;
+        if (r.Memory is not null) set.Add("memory");
+        if (r.Cpu is not null) set.Add("cpu");
+        if (r.Pids is not null) set.Add("pids");
+        if (r.BlockIO is not null) set.Add("blockIO");
+        if (r.HugepageLimits is { Count: > 0 }) set.Add("hugepageLimits");
+        if (r.Network is not null) set.Add("network");
+        if (r.Rdma is { Count: > 0 }) set.Add("rdma");
+        if (r.Unified is { Count: > 0 }) set.Add("unified");
+        return set;
+    }
+
     /// <summary>One entry per hierarchy for the container's /sys/fs/cgroup.</summary>
     public static IReadOnlyList<CgroupMountSource> MountSources(IReadOnlyDictionary<string, string> paths)
     {

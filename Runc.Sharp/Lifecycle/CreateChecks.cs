@@ -42,6 +42,27 @@ public static class CreateChecks
             throw new ConfigError($"{SpecReader.ConfigFileName}: linux.namespaces: runcs needs a mount namespace");
     }
 
+    /// <summary>
+    /// Without newuidmap/newgidmap (which runcs does not use), an unprivileged user may write
+    /// only one id map line: its own id. Refused here, with the rule, instead of failing later
+    /// at a chown or a write to uid_map.
+    /// </summary>
+    public static void RootlessMappings(RuntimeSpec spec, bool rootless)
+    {
+        if (!rootless)
+            return;
+        Check(spec.Linux?.UidMappings, "uidMappings", Linux.Native.Libc.geteuid());
+        Check(spec.Linux?.GidMappings, "gidMappings", Linux.Native.Libc.getegid());
+
+        static void Check(IReadOnlyList<IdMapping>? maps, string field, uint own)
+        {
+            if (maps is null || maps.Count == 1 && maps[0].HostID == own && maps[0].Size == 1)
+                return;
+            throw new ConfigError($"{SpecReader.ConfigFileName}: linux.{field}: running as an unprivileged user ({own}), runcs can map only that one id " +
+                $"(one entry, hostID {own}, size 1)");
+        }
+    }
+
     /// <summary>Settings runcs cannot apply yet are refused here, never ignored.</summary>
     public static void Unsupported(RuntimeSpec spec)
     {

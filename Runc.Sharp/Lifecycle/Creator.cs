@@ -29,8 +29,11 @@ public static class Creator
         CreateChecks.WarnUnknownCapabilities(spec, o.Warn);
         CreateChecks.MountNamespace(spec);
         CreateChecks.Unsupported(spec);
+        CreateChecks.RootlessMappings(spec, o.IsRootless);
         var (extraFds, extraEnv) = CreateChecks.ExtraFds(r.PreserveFds);
         var cgroups = ContainerCgroups.Plan(r.Id, spec.Linux?.CgroupsPath, o.SystemdCgroup);
+        if (o.IsRootless)
+            cgroups = ContainerCgroups.ForRootless(cgroups, spec.Linux);
         if (o.Store.Exists(r.Id))
             throw new RuncsException("container with given ID already exists");
         if (r.PidFile is not null && !Directory.Exists(Path.GetDirectoryName(r.PidFile)))
@@ -65,8 +68,12 @@ public static class Creator
 
         var existed = cgroups.Create();
         undo.Add(() => cgroups.Destroy(existed));
-        foreach (var warning in cgroups.Set(CgroupLayout.Host.Mode, spec.Linux, includeDevices: true))
-            o.Warn(warning);
+        // A rootless container without delegated cgroups has none (ContainerCgroups.ForRootless).
+        if (cgroups.Paths.Count > 0)
+        {
+            foreach (var warning in cgroups.Set(CgroupLayout.Host.Mode, spec.Linux, includeDevices: true))
+                o.Warn(warning);
+        }
 
         using var route = new ConsoleRoute(r.ConsoleSocket, spec.Process!.Terminal, r.Detach);
         var console = route.ToInit;
@@ -82,6 +89,7 @@ public static class Creator
             Hooks = spec.Hooks,
             CgroupPaths = cgroups.Paths,
             PreexistingCgroups = existed,
+            Rootless = o.IsRootless,
             NoPivot = r.NoPivot,
             NoNewKeyring = r.NoNewKeyring,
         };

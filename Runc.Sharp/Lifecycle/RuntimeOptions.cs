@@ -1,7 +1,11 @@
 namespace Runc.Sharp.Lifecycle;
 
 /// <summary>The global settings container operations run with.</summary>
-public sealed record RuntimeOptions(StateStore Store, bool SystemdCgroup, string Rootless, Action<string> Warn);
+public sealed record RuntimeOptions(StateStore Store, bool SystemdCgroup, string Rootless, Action<string> Warn)
+{
+    /// <summary>--rootless true, or auto (the default) when runcs runs as a non-root user, as runc decides it.</summary>
+    public bool IsRootless => Rootless == "true" || Rootless == "auto" && Linux.Native.Libc.geteuid() != 0;
+}
 
 /// <summary>The flags of create (and run, restore) after the CLI made paths absolute.</summary>
 public sealed record CreateRequest(

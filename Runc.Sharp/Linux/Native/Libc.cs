@@ -67,6 +67,9 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int fchmod(int fd, uint mode);
 
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int access(string path, int mode);
+
     [LibraryImport(Lib, SetLastError = true)]
     public static partial byte* getcwd(byte* buf, nuint size);
 
