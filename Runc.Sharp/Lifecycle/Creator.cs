@@ -68,10 +68,11 @@ public static class Creator
 
         var existed = cgroups.Create();
         undo.Add(() => cgroups.Destroy(existed));
-        // A rootless container without delegated cgroups has none (ContainerCgroups.ForRootless).
+        // A rootless container without delegated cgroups has none (ContainerCgroups.ForRootless);
+        // with them, the device rules are skipped: writing them needs CAP_SYS_ADMIN (runc does the same).
         if (cgroups.Paths.Count > 0)
         {
-            foreach (var warning in cgroups.Set(CgroupLayout.Host.Mode, spec.Linux, includeDevices: true))
+            foreach (var warning in cgroups.Set(CgroupLayout.Host.Mode, spec.Linux, includeDevices: !o.IsRootless))
                 o.Warn(warning);
         }
 
