@@ -83,19 +83,45 @@ public class SeccompTests
     }
 
     [Test]
-    public void NotifyIsRefusedAtCreate()
+    public void NotifyDeliversTheSyscallsToTheListener()
+    {
+        using var b = new TestBundle("sh", "-c", "mkdir /tmp/pretend && echo made; ls -d /tmp/pretend 2>/dev/null || echo absent; mkdir /tmp/refused 2>/dev/null; echo rc=$?");
+        // First mkdir: pretend it succeeded (nothing is made); second: EACCES.
+        using var listener = new NotifyListener(b.Dir, 0, -13);
+        b.Config["root"]!["readonly"] = false;
+        b.Linux["seccomp"] = new JsonObject
+        {
+            ["defaultAction"] = "SCMP_ACT_ALLOW",
+            ["listenerPath"] = listener.Path,
+            ["listenerMetadata"] = "agent-metadata",
+            ["syscalls"] = new JsonArray(Rule("SCMP_ACT_NOTIFY", ["mkdir", "mkdirat"])),
+        };
+        var r = b.Run();
+        listener.Wait(TimeSpan.FromSeconds(10));
+        Assert.That(r.Stdout, Is.EqualTo("made\nabsent\nrc=1\n"), r.ToString());
+        Assert.That(listener.Syscalls, Is.EqualTo(new[] { 83, 83 }).Or.EqualTo(new[] { 258, 258 }), "mkdir (83) or mkdirat (258) on x86_64");
+        var state = listener.State!;
+        Assert.That(state["fds"]!.AsArray().Select(f => f!.GetValue<string>()), Is.EqualTo(new[] { "seccompFd" }));
+        Assert.That(state["metadata"]!.GetValue<string>(), Is.EqualTo("agent-metadata"));
+        Assert.That(state["state"]!["id"]!.GetValue<string>(), Is.EqualTo(b.Id));
+        Assert.That(state["state"]!["bundle"]!.GetValue<string>(), Is.EqualTo(b.Dir));
+        Assert.That(state["pid"]!.GetValue<int>(), Is.EqualTo(state["state"]!["pid"]!.GetValue<int>()));
+    }
+
+    [Test]
+    public void NotifyWithoutAListenerFailsCreateNamingIt()
     {
         using var b = new TestBundle("true");
         b.Linux["seccomp"] = new JsonObject
         {
             ["defaultAction"] = "SCMP_ACT_ALLOW",
-            ["listenerPath"] = "/run/none.sock",
+            ["listenerPath"] = "/run/runcs-test-no-such-listener.sock",
             ["syscalls"] = new JsonArray(Rule("SCMP_ACT_NOTIFY", ["mkdir"])),
         };
         var before = Runcs.InitProcesses();
         var r = b.Create();
         Assert.That(r.ExitCode, Is.EqualTo(1));
-        Assert.That(r.Stderr, Does.Contain("SCMP_ACT_NOTIFY"));
+        Assert.That(r.Stderr, Does.Contain("linux.seccomp.listenerPath /run/runcs-test-no-such-listener.sock"), r.ToString());
         b.AssertNothingLeft(before);
     }
 }

@@ -19,6 +19,10 @@ public enum MessageType : byte
     Ready = 4,
     /// <summary>Either way: a failure, as one line of text. The sender then gives up.</summary>
     Error = 5,
+    /// <summary>Init → parent: the next message carries the seccomp notify fd (SCM_RIGHTS) for the listener.</summary>
+    SeccompFdFollows = 6,
+    /// <summary>Init → parent: the message with the seccomp notify fd.</summary>
+    SeccompFd = 7,
     /// <summary>
     /// The raw clone child → parent, when it forked the init inside a pid namespace it
     /// joined itself (payload: the init's host pid, int32). See <see cref="SpawnRequest.ForkInside"/>.

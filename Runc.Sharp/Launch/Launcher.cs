@@ -144,8 +144,11 @@ public static class Launcher
         }
     }
 
-    /// <summary>Serves the init until it reports Ready; runs the runtime-namespace hooks when asked.</summary>
-    public static void WaitReady(LaunchedInit init, Action runHooks)
+    /// <summary>
+    /// Serves the init until it reports Ready; runs the runtime-namespace hooks when asked,
+    /// and hands a seccomp notify fd (owned by the callee) to <paramref name="seccompFd"/>.
+    /// </summary>
+    public static void WaitReady(LaunchedInit init, Action runHooks, Action<int>? seccompFd = null)
     {
         while (true)
         {
@@ -160,6 +163,15 @@ public static class Launcher
                     throw new RuncsException(msg.Value.Text);
                 case MessageType.ChildFailed:
                     throw new RuncsException(Spawner.DescribeChildFailure(msg.Value.Payload, init.ChildJoins));
+                case MessageType.SeccompFdFollows:
+                    int fd = UnixSocket.RecvFd(init.Channel.Fd.Value, "seccomp notify fd from container init");
+                    if (seccompFd is null)
+                    {
+                        Libc.close(fd);
+                        throw new RuncsException("container init sent a seccomp notify fd nobody asked for");
+                    }
+                    seccompFd(fd);
+                    break;
                 case MessageType.RunHooks:
                     try
                     {

@@ -69,7 +69,6 @@ public static class CreateChecks
         var linux = spec.Linux;
         string? what =
             linux?.TimeOffsets is { Count: > 0 } ? "linux.timeOffsets"
-            : linux?.Seccomp is { } sc && (sc.DefaultAction == "SCMP_ACT_NOTIFY" || sc.Syscalls?.Any(c => c.Action == "SCMP_ACT_NOTIFY") == true) ? "linux.seccomp SCMP_ACT_NOTIFY"
             : linux?.IntelRdt is not null ? "linux.intelRdt"
             : linux?.NetDevices is { Count: > 0 } ? "linux.netDevices"
             : linux?.MemoryPolicy is not null ? "linux.memoryPolicy"

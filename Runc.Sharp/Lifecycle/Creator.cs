@@ -125,7 +125,7 @@ public static class Creator
         {
             HookStates.Run(spec.Hooks, HookPhases.Prestart, hookState);
             HookStates.Run(spec.Hooks, HookPhases.CreateRuntime, hookState);
-        });
+        }, fd => SeccompListener.Send(spec.Linux!.Seccomp!, spec.OciVersion ?? "", init.Pid, hookState, fd));
 
         var stat = ProcStat.Read(init.Pid) ?? throw new RuncsException("container init exited right after setup");
         state = state with { InitPid = init.Pid, InitStartTime = stat.StartTime };

@@ -84,7 +84,8 @@ public static class Executor
         });
         try
         {
-            Launcher.WaitReady(init, () => { });
+            Launcher.WaitReady(init, () => { }, fd => SeccompListener.Send(spec.Linux!.Seccomp!, spec.OciVersion ?? "", init.Pid,
+                HookStates.Json(state, ContainerStatus.Running, state.InitPid), fd));
             Launcher.WaitExeced(init);
         }
         catch (RuncsException)

@@ -67,16 +67,24 @@ public static unsafe class UnixSocket
     }
 
     /// <summary>Receives one message carrying exactly one fd; returns the fd.</summary>
-    public static int RecvFd(int socket, string what)
+    public static int RecvFd(int socket, string what) => RecvFdAndData(socket, what).Fd;
+
+    /// <summary>Receives one message carrying exactly one fd; returns the fd and the message's data.</summary>
+    public static (int Fd, byte[] Data) RecvFdAndData(int socket, string what)
     {
-        byte* buf = stackalloc byte[4096];
+        const int size = 65536;
+        var buf = new byte[size];
         byte* control = stackalloc byte[24];
-        var iov = new IoVec { Base = buf, Len = 4096 };
-        var msg = new MsgHdr { Iov = &iov, IovLen = 1, Control = control, ControlLen = 24 };
-        if (Libc.recvmsg(socket, &msg, 0x40000000 /* MSG_CMSG_CLOEXEC */) < 0)
-            throw SyscallException.FromLast("recvmsg", what);
-        if (msg.ControlLen < 20 || *(int*)(control + 12) != Af.SCM_RIGHTS)
-            throw new RuncsException($"{what}: message carried no file descriptor");
-        return *(int*)(control + 16);
+        fixed (byte* b = buf)
+        {
+            var iov = new IoVec { Base = b, Len = size };
+            var msg = new MsgHdr { Iov = &iov, IovLen = 1, Control = control, ControlLen = 24 };
+            long n = Libc.recvmsg(socket, &msg, 0x40000000 /* MSG_CMSG_CLOEXEC */);
+            if (n < 0)
+                throw SyscallException.FromLast("recvmsg", what);
+            if (msg.ControlLen < 20 || *(int*)(control + 12) != Af.SCM_RIGHTS)
+                throw new RuncsException($"{what}: message carried no file descriptor");
+            return (*(int*)(control + 16), buf[..(int)n]);
+        }
     }
 }

@@ -38,7 +38,7 @@ public static class InitSequence
 
         ProcessSetup.ApplyAttributes(c, process);
         var fifo = new FifoGate(procSelfFd, c.FifoFd);
-        using var seccomp = PrepareSeccomp(c, process);
+        using var seccomp = PrepareSeccomp(c, process, channel);
         ProcessSetup.SwitchUser(c, process);
         var exec = Executable.Resolve(process, c.ExtraEnv);
 
@@ -54,13 +54,26 @@ public static class InitSequence
     /// <summary>
     /// Compiles linux.seccomp (errors surface at create). Without no_new_privs, loading it
     /// needs CAP_SYS_ADMIN, so it is loaded now, before the user switch drops it (runc's
-    /// order); otherwise it is loaded last, just before execve.
+    /// order); otherwise it is loaded last, just before execve. A filter that notifies is
+    /// loaded now either way, and its listener fd sent to the parent.
     /// </summary>
-    private static SeccompProgram? PrepareSeccomp(InitConfig c, Spec.Process process)
+    private static SeccompProgram? PrepareSeccomp(InitConfig c, Spec.Process process, InitChannel channel)
     {
         if (c.Spec.Linux?.Seccomp is not { } config)
             return null;
         var program = SeccompFilter.Prepare(config);
+        if (program.Notifies)
+        {
+            // The listener needs the notify fd while runcs is still there to pass it on, so a
+            // notifying filter is loaded now, as root (CAP_SYS_ADMIN allows it without no_new_privs).
+            program.Load();
+            int fd = program.NotifyFd();
+            channel.Send(MessageType.SeccompFdFollows);
+            UnixSocket.SendFd(channel.Fd.Value, fd, [(byte)MessageType.SeccompFd], "seccomp notify fd");
+            Libc.close(fd);
+            program.Dispose();
+            return null;
+        }
         if (!process.NoNewPrivileges)
             program.Load();
         return program;
@@ -73,7 +86,7 @@ public static class InitSequence
         if (process.Terminal)
             ConsoleSetup.Attach(c, process, bindDevConsole: false);
         ProcessSetup.ApplyAttributes(c with { NoNewKeyring = true }, process);
-        using var seccomp = PrepareSeccomp(c, process);
+        using var seccomp = PrepareSeccomp(c, process, channel);
         ProcessSetup.SwitchUser(c, process);
         var exec = Executable.Resolve(process, c.ExtraEnv);
         channel.Send(MessageType.Ready);

@@ -54,4 +54,7 @@ internal static unsafe partial class LibSeccomp
 
     [LibraryImport(Lib)]
     public static partial Version* seccomp_version();
+
+    [LibraryImport(Lib)]
+    public static partial int seccomp_notify_fd(nint ctx);
 }

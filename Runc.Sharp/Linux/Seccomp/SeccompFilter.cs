@@ -12,14 +12,14 @@ namespace Runc.Sharp.Linux.Seccomp;
 public static unsafe class SeccompFilter
 {
     private const uint ActKillThread = 0x00000000, ActKillProcess = 0x80000000, ActTrap = 0x00030000,
-        ActErrno = 0x00050000, ActTrace = 0x7ff00000, ActLog = 0x7ffc0000, ActAllow = 0x7fff0000;
+        ActErrno = 0x00050000, ActTrace = 0x7ff00000, ActLog = 0x7ffc0000, ActAllow = 0x7fff0000, ActNotify = 0x7fc00000;
     private const uint Eperm = 1;
 
     /// <summary>The flags runcs applies; TSYNC is accepted and ignored, as runc does (one thread execs).</summary>
     public static readonly string[] SupportedFlags = ["SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"];
 
-    /// <summary>Actions runcs can apply (notify needs a listener protocol runcs does not implement yet).</summary>
-    public static readonly string[] SupportedActions = Known.SeccompActions.Where(a => a != "SCMP_ACT_NOTIFY").ToArray();
+    /// <summary>Actions runcs can apply: all of them (notify hands the listener fd to linux.seccomp.listenerPath).</summary>
+    public static readonly string[] SupportedActions = Known.SeccompActions;
 
     public static string LibraryVersion
     {
@@ -41,7 +41,7 @@ public static unsafe class SeccompFilter
         nint ctx = LibSeccomp.seccomp_init(defaultAction);
         if (ctx == 0)
             throw new RuncsException("linux.seccomp: libseccomp could not create a filter");
-        var program = new SeccompProgram(ctx);
+        var program = new SeccompProgram(ctx, UsesNotify(config));
         bool ok = false;
         try
         {
@@ -119,6 +119,7 @@ public static unsafe class SeccompFilter
         "SCMP_ACT_TRACE" => ActTrace | ((errnoRet ?? Eperm) & 0xffff),
         "SCMP_ACT_LOG" => ActLog,
         "SCMP_ACT_ALLOW" => ActAllow,
+        "SCMP_ACT_NOTIFY" => ActNotify,
         _ => throw new RuncsException($"{what}: {name} is not supported by runcs yet"),
     };
 
@@ -134,6 +135,9 @@ public static unsafe class SeccompFilter
         _ => throw new RuncsException($"{what}: unknown operator {op}"),
     };
 
+    public static bool UsesNotify(Spec.Seccomp config) =>
+        config.DefaultAction == "SCMP_ACT_NOTIFY" || config.Syscalls?.Any(c => c.Action == "SCMP_ACT_NOTIFY") == true;
+
     /// <summary>SCMP_ARCH_X86_64 → "x86_64", the name libseccomp resolves.</summary>
     public static string ArchName(string arch) => arch.StartsWith("SCMP_ARCH_", StringComparison.Ordinal)
         ? arch["SCMP_ARCH_".Length..].ToLowerInvariant()
@@ -147,11 +151,22 @@ public static unsafe class SeccompFilter
 }
 
 /// <summary>A compiled filter; <see cref="Load"/> installs it on the calling thread.</summary>
-public sealed class SeccompProgram(nint ctx) : IDisposable
+public sealed class SeccompProgram(nint ctx, bool notify) : IDisposable
 {
     private nint _ctx = ctx;
 
+    /// <summary>Whether a rule notifies a listener: the filter then has a notify fd once loaded.</summary>
+    public bool Notifies { get; } = notify;
+
     public void Load() => SeccompFilter.Check(LibSeccomp.seccomp_load(_ctx), "load seccomp filter (linux.seccomp)");
+
+    /// <summary>The listener fd of the loaded filter (SCMP_ACT_NOTIFY); the caller owns it.</summary>
+    public int NotifyFd()
+    {
+        int fd = LibSeccomp.seccomp_notify_fd(_ctx);
+        SeccompFilter.Check(fd, "seccomp notify fd (linux.seccomp)");
+        return fd;
+    }
 
     public void Dispose()
     {
