@@ -54,6 +54,36 @@ public class ProcessTests
         Assert.That(r.Stdout.Split('\n')[0], Is.EqualTo("1"), r.ToString());
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public void TimeOffsetsShiftTheContainersClocksAndInitIsStillPid1(bool userNamespace)
+    {
+        var r = RunShell("echo $$; cut -d. -f1 /proc/uptime; cat /proc/self/timens_offsets", b =>
+        {
+            b.Linux["namespaces"]!.AsArray().Add(new JsonObject { ["type"] = "time" });
+            b.Linux["timeOffsets"] = new JsonObject
+            {
+                ["boottime"] = new JsonObject { ["secs"] = 100_000_000, ["nanosecs"] = 0 },
+                ["monotonic"] = new JsonObject { ["secs"] = -5, ["nanosecs"] = 7 },
+            };
+            if (userNamespace)
+            {
+                b.Linux["namespaces"]!.AsArray().Add(new JsonObject { ["type"] = "user" });
+                b.Linux["uidMappings"] = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = 100000, ["size"] = 65536 });
+                b.Linux["gidMappings"] = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = 100000, ["size"] = 65536 });
+                b.Config["mounts"] = new JsonArray(b.Config["mounts"]!.AsArray()
+                    .Where(m => m!["destination"]!.GetValue<string>() is not ("/sys" or "/sys/fs/cgroup"))
+                    .Select(m => m!.DeepClone()).ToArray());
+            }
+        });
+        var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines[0], Is.EqualTo("1"), $"the init is pid 1 of its pid namespace: {r}");
+        var hostUptime = long.Parse(File.ReadAllText("/proc/uptime").Split('.')[0]);
+        Assert.That(long.Parse(lines[1]), Is.InRange(100_000_000 + hostUptime - 5, 100_000_000 + hostUptime + 5), "boottime (uptime) is shifted");
+        var offsets = lines[2..].Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToList();
+        Assert.That(offsets, Is.EquivalentTo(new[] { "monotonic -5 7", "boottime 100000000 0" }));
+    }
+
     [Test]
     public void HostnameAndDomainname()
     {

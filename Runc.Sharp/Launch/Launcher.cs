@@ -58,14 +58,21 @@ public static class Launcher
             // rootless runcs lets the child join it after the user namespace and fork the init.
             bool forkInside = pidJoin is not null && joinFds.Any(j => j.Type == "user") && Libc.geteuid() != 0;
             var childJoinFds = joinFds.Where(j => j.Type != "mount" && (j.Type != "pid" || forkInside)).ToList();
+            // Time offsets go in before any process enters the time namespace: the child
+            // unshares it (and the pid namespace, so the init is still pid 1) and forks the init.
+            var offsets = plan.Linux?.TimeOffsets is { Count: > 0 } o && (plan.Namespaces.CloneFlags & Clone.NEWTIME) != 0 ? o : null;
+            ulong unshare = offsets is null ? 0 : plan.Namespaces.CloneFlags & (Clone.NEWTIME | Clone.NEWPID);
             var request = new SpawnRequest(
-                plan.Namespaces.CloneFlags,
+                plan.Namespaces.CloneFlags & ~unshare,
                 childJoinFds.Select(j => (j.Fd.Value, NamespacePlan.FlagOf(j.Type))).ToList(),
                 childEnd.Value,
                 image.Value,
                 ["runcs", "init", childEnd.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)],
                 BecomeRootInUserNamespace: plan.Namespaces.NewUser || joinFds.Any(j => j.Type == "user"),
-                ForkInside: forkInside);
+                ForkInside: forkInside,
+                UnshareBeforeFork: unshare,
+                TimeOffsets: offsets is null ? null : TimeOffsetsText(offsets));
+            forkInside |= unshare != 0;
             child = pidJoin is null || forkInside ? Spawner.Spawn(request) : PidNamespace.SpawnInside(pidJoin, () => Spawner.Spawn(request));
             childEnd.Dispose();
             foreach (var fd in inherited)
@@ -109,6 +116,10 @@ public static class Launcher
                 fd.Dispose();
         }
     }
+
+    /// <summary>/proc/PID/timens_offsets lines: "monotonic SECS NANOSECS".</summary>
+    private static string TimeOffsetsText(IReadOnlyDictionary<string, Spec.TimeOffset> offsets) =>
+        string.Concat(offsets.Select(kv => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value.Secs} {kv.Value.Nanosecs}\n")));
 
     /// <summary>The fork-inside child's report: the init's host pid; the child itself then exits and is reaped here.</summary>
     private static int ReceiveForkedPid(InitChannel channel, int childPid, IReadOnlyList<string> childJoins)

@@ -13,6 +13,11 @@ namespace Runc.Sharp.Launch;
 /// a pid namespace owned by a user namespace the parent is not in (rootless exec): the
 /// parent cannot enter it, the child can once it has joined the user namespace.
 /// </param>
+/// <param name="UnshareBeforeFork">
+/// Namespaces (pid, time) the child unshares for its children, then forks the init into
+/// them (implies <paramref name="ForkInside"/>): a time namespace takes its offsets only
+/// before a process is in it, so the child writes <paramref name="TimeOffsets"/> in between.
+/// </param>
 public sealed record SpawnRequest(
     ulong CloneFlags,
     IReadOnlyList<(int Fd, ulong Type)> JoinNamespaces,
@@ -20,7 +25,9 @@ public sealed record SpawnRequest(
     int ImageFd,
     IReadOnlyList<string> Argv,
     bool BecomeRootInUserNamespace,
-    bool ForkInside = false);
+    bool ForkInside = false,
+    ulong UnshareBeforeFork = 0,
+    string? TimeOffsets = null);
 
 /// <summary>
 /// Starts the init stage with a raw clone3. The child branch runs only raw system
@@ -47,6 +54,10 @@ public static unsafe partial class Spawner
         public long* NsTypes;
         public int BecomeRoot;
         public int ForkInside;
+        public long UnshareFlags;
+        public byte* TimeOffsets;
+        public int TimeOffsetsLength;
+        public byte* TimensPath;
         public byte* Empty;
         public byte** Argv;
         public byte** Envp;
@@ -57,7 +68,7 @@ public static unsafe partial class Spawner
     [UnmanagedCallConv(CallConvs = [typeof(CallConvSuppressGCTransition)])]
     private static partial int* ErrnoLocation();
 
-    private const long SysExitGroup = 231, SysClone = 56;
+    private const long SysExitGroup = 231, SysClone = 56, SysOpen = 2;
     private const long CloneParent = 0x8000;
 
     /// <summary>A cloned child waiting for <see cref="Release"/>.</summary>
@@ -123,7 +134,9 @@ public static unsafe partial class Spawner
     {
         var strings = new List<byte[]> { new byte[1] };
         strings.AddRange(r.Argv.Select(s => SysCall.Utf8(s)));
-        int stringBytes = strings.Sum(s => s.Length);
+        var offsets = SysCall.Utf8(r.TimeOffsets ?? "");
+        var timensPath = SysCall.Utf8("/proc/self/timens_offsets");
+        int stringBytes = strings.Sum(s => s.Length) + offsets.Length + timensPath.Length;
         int joins = r.JoinNamespaces.Count;
         int size = sizeof(ChildArgs) + sizeof(long) * joins + sizeof(int) * joins + sizeof(nint) * (r.Argv.Count + 2) + stringBytes + 8;
         var block = (byte*)NativeMemory.AllocZeroed((nuint)size);
@@ -153,13 +166,21 @@ public static unsafe partial class Spawner
             cursor += strings[i].Length;
         }
         a->Argv[r.Argv.Count] = null;
+        offsets.CopyTo(new Span<byte>(cursor, offsets.Length));
+        a->TimeOffsets = cursor;
+        a->TimeOffsetsLength = offsets.Length - 1;
+        cursor += offsets.Length;
+        timensPath.CopyTo(new Span<byte>(cursor, timensPath.Length));
+        a->TimensPath = cursor;
+        cursor += timensPath.Length;
         a->Envp[0] = null;
         a->SyncFd = syncFd;
         a->ChannelFd = r.ChildChannelFd;
         a->ImageFd = r.ImageFd;
         a->NsCount = joins;
         a->BecomeRoot = r.BecomeRootInUserNamespace ? 1 : 0;
-        a->ForkInside = r.ForkInside ? 1 : 0;
+        a->ForkInside = r.ForkInside || r.UnshareBeforeFork != 0 ? 1 : 0;
+        a->UnshareFlags = (long)r.UnshareBeforeFork;
         return (nint)block;
     }
 
@@ -173,6 +194,15 @@ public static unsafe partial class Spawner
         {
             if (Libc.syscall_nogc(Sys.setns, a->NsFds[i], a->NsTypes[i], 0, 0, 0, 0) != 0)
                 Fail(a, (byte)(10 + i));
+        }
+        if (a->UnshareFlags != 0 && Libc.syscall_nogc(Sys.unshare, a->UnshareFlags, 0, 0, 0, 0, 0) != 0)
+            Fail(a, 7);
+        if (a->TimeOffsetsLength > 0)
+        {
+            long fd = Libc.syscall_nogc(SysOpen, (long)a->TimensPath, O.WRONLY | O.CLOEXEC, 0, 0, 0, 0);
+            if (fd < 0 || Libc.syscall_nogc(Sys.write, fd, (long)a->TimeOffsets, a->TimeOffsetsLength, 0, 0, 0) != a->TimeOffsetsLength)
+                Fail(a, 8);
+            Libc.syscall_nogc(Sys.close, fd, 0, 0, 0, 0, 0);
         }
         if (a->ForkInside != 0)
         {
@@ -228,6 +258,8 @@ public static unsafe partial class Spawner
             4 => "setresgid 0 in the user namespace (is gid 0 mapped?)",
             5 => "setresuid 0 in the user namespace (is uid 0 mapped?)",
             6 => "fork of the init inside the joined pid namespace",
+            7 => "unshare of the pid and time namespaces for the init",
+            8 => "write of /proc/self/timens_offsets (linux.timeOffsets)",
             _ when step >= 10 && step - 10 < joinedNamespaces.Count => $"setns into the {joinedNamespaces[step - 10]} namespace (linux.namespaces)",
             _ => $"step {step}",
         };

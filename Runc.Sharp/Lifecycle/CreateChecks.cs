@@ -68,8 +68,7 @@ public static class CreateChecks
     {
         var linux = spec.Linux;
         string? what =
-            linux?.TimeOffsets is { Count: > 0 } ? "linux.timeOffsets"
-            : linux?.IntelRdt is not null ? "linux.intelRdt"
+            linux?.IntelRdt is not null ? "linux.intelRdt"
             : linux?.NetDevices is { Count: > 0 } ? "linux.netDevices"
             : linux?.MemoryPolicy is not null ? "linux.memoryPolicy"
             : linux?.Personality?.Flags is { Count: > 0 } ? "linux.personality.flags"
