@@ -85,6 +85,25 @@ public class CgroupTests
         Assert.That(b.Runcs("delete", "-f", b.Id).ExitCode, Is.Zero);
     }
 
+    [Test]
+    public void CheckBeforeUpdateRefusesALimitBelowUsage()
+    {
+        // 16 MiB written to the container's /dev/shm are charged to its memory cgroup.
+        using var b = new TestBundle("sh", "-c", "dd if=/dev/zero of=/dev/shm/fill bs=1M count=16 2>/dev/null; sleep 300");
+        Assert.That(b.Run("-d").ExitCode, Is.Zero);
+        var limitFile = CgroupFile(b, "memory", "memory.limit_in_bytes");
+        LifecycleTests.WaitFor(() => long.Parse(File.ReadAllText(CgroupFile(b, "memory", "memory.usage_in_bytes"))) > 16 << 20);
+        var before = File.ReadAllText(limitFile).Trim();
+        var refused = b.RunWith("{\"memory\":{\"limit\":8388608,\"checkBeforeUpdate\":true}}", "update", "-r", "-", b.Id);
+        Assert.That(refused.ExitCode, Is.EqualTo(1), refused.ToString());
+        Assert.That(refused.Stderr, Does.Contain("linux.resources.memory.limit 8388608: below the container's current memory usage"));
+        Assert.That(File.ReadAllText(limitFile).Trim(), Is.EqualTo(before), "a refused update writes nothing");
+        var allowed = b.RunWith("{\"memory\":{\"limit\":268435456,\"checkBeforeUpdate\":true}}", "update", "-r", "-", b.Id);
+        Assert.That(allowed.ExitCode, Is.Zero, allowed.ToString());
+        Assert.That(File.ReadAllText(limitFile).Trim(), Is.EqualTo("268435456"));
+        Assert.That(b.Runcs("delete", "-f", b.Id).ExitCode, Is.Zero);
+    }
+
     [TestCase(false, "denied")]
     [TestCase(true, "opened")]
     public void DeviceRulesDecideWhetherAHostDeviceOpens(bool allow, string expected)

@@ -5,7 +5,8 @@ namespace Runc.Sharp.Lifecycle;
 
 /// <summary>
 /// `update`: new resource limits applied to a live container's cgroups (devices are
-/// left alone, as runc does) and recorded in its state.
+/// left alone, as runc does) and recorded in its state; with memory.checkBeforeUpdate a
+/// limit below the current usage is refused first.
 /// </summary>
 public static class Updater
 {
@@ -18,6 +19,7 @@ public static class Updater
         var spec = o.Store.ReadSpec(id);
         var linux = (spec.Linux ?? new Spec.Linux()) with { Resources = resources };
         var cgroups = new FsCgroupManager(state.CgroupPaths ?? new Dictionary<string, string>());
+        Cgroups.Resources.MemoryUsageCheck.Check(CgroupLayout.Host.Mode, resources.Memory, new Cgroups.Resources.DirectoryProbe(cgroups.Paths));
         foreach (var warning in cgroups.Set(CgroupLayout.Host.Mode, linux, includeDevices: false))
             o.Warn(warning);
         var merged = Merge(spec.Linux?.Resources, resources);

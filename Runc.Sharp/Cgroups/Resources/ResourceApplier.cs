@@ -41,13 +41,4 @@ public static class ResourceApplier
         }
         throw new RuncsException($"cgroup controller {w.Hierarchy} is not mounted on this host, cannot set {w.File}");
     }
-
-    private sealed class DirectoryProbe(IReadOnlyDictionary<string, string> paths) : ICgroupProbe
-    {
-        public bool Exists(string hierarchy, string file) =>
-            paths.TryGetValue(hierarchy, out var dir) && File.Exists(Path.Combine(dir, file));
-
-        public string? Read(string hierarchy, string file) =>
-            paths.TryGetValue(hierarchy, out var dir) ? CgroupFiles.TryRead(dir, file) : null;
-    }
 }
