@@ -32,7 +32,7 @@ public sealed class FsCgroupManager : ICgroupManager
         return existed;
     }
 
-    public IReadOnlyList<string> Set(CgroupMode mode, Spec.Linux? linux, bool includeDevices) =>
+    public void Set(CgroupMode mode, Spec.Linux? linux, bool includeDevices) =>
         Resources.ResourceApplier.Apply(mode, _paths, linux, includeDevices);
 
     public void Apply(int pid)

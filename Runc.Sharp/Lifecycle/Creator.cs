@@ -71,10 +71,7 @@ public static class Creator
         // A rootless container without delegated cgroups has none (ContainerCgroups.ForRootless);
         // with them, the device rules are skipped: writing them needs CAP_SYS_ADMIN (runc does the same).
         if (cgroups.Paths.Count > 0)
-        {
-            foreach (var warning in cgroups.Set(CgroupLayout.Host.Mode, spec.Linux, includeDevices: !o.IsRootless))
-                o.Warn(warning);
-        }
+            cgroups.Set(CgroupLayout.Host.Mode, spec.Linux, includeDevices: !o.IsRootless);
 
         using var route = new ConsoleRoute(r.ConsoleSocket, spec.Process!.Terminal, r.Detach);
         var console = route.ToInit;

@@ -20,8 +20,7 @@ public static class Updater
         var linux = (spec.Linux ?? new Spec.Linux()) with { Resources = resources };
         var cgroups = new FsCgroupManager(state.CgroupPaths ?? new Dictionary<string, string>());
         Cgroups.Resources.MemoryUsageCheck.Check(CgroupLayout.Host.Mode, resources.Memory, new Cgroups.Resources.DirectoryProbe(cgroups.Paths));
-        foreach (var warning in cgroups.Set(CgroupLayout.Host.Mode, linux, includeDevices: false))
-            o.Warn(warning);
+        cgroups.Set(CgroupLayout.Host.Mode, linux, includeDevices: false);
         var merged = Merge(spec.Linux?.Resources, resources);
         o.Store.WriteSpec(held, spec with { Linux = linux with { Resources = merged } });
     }

@@ -60,7 +60,7 @@ public class ResourceApplierTests
         Assert.That(now.Where(f => !_precreated.Contains(f)), Is.Empty, "cgroupfs refuses to create files; Apply may only write existing ones");
     }
 
-    private IReadOnlyList<string> Apply(CgroupMode mode, SpecLinux linux, bool includeDevices = false) =>
+    private void Apply(CgroupMode mode, SpecLinux linux, bool includeDevices = false) =>
         ResourceApplier.Apply(mode, _paths, linux, includeDevices);
 
     private static SpecLinux With(SpecResources r) => new() { Resources = r };
@@ -96,9 +96,8 @@ public class ResourceApplierTests
             Network = new NetworkResources { ClassID = 0x100001, Priorities = [new InterfacePriority { Name = "eth0", Priority = 5 }] },
         });
 
-        var warnings = Apply(CgroupMode.Legacy, linux);
+        Apply(CgroupMode.Legacy, linux);
 
-        Assert.That(warnings, Is.Empty);
         Assert.Multiple(() =>
         {
             Assert.That(Content(cpuset, "cpuset.cpus"), Is.EqualTo("0-1"));
@@ -135,11 +134,11 @@ public class ResourceApplierTests
             Devices = [new Device { Path = "/dev/fuse", Type = "c", Major = 10, Minor = 229 }],
         };
 
-        Assert.That(Apply(CgroupMode.Legacy, linux, includeDevices: false), Is.Empty);
+        Apply(CgroupMode.Legacy, linux, includeDevices: false);
         Assert.That(Content(devices, "devices.allow"), Is.Empty);
         Assert.That(Content(devices, "devices.deny"), Is.Empty);
 
-        Assert.That(Apply(CgroupMode.Legacy, linux, includeDevices: true), Is.Empty);
+        Apply(CgroupMode.Legacy, linux, includeDevices: true);
         Assert.That(Content(devices, "devices.deny"), Is.EqualTo("a *:* rwm"));
         Assert.That(Content(devices, "devices.allow"), Is.EqualTo("c 10:229 rwm"), "the config's own device is allowed last");
         AssertNoFileCreated();
@@ -161,7 +160,7 @@ public class ResourceApplierTests
     public void UnsetControllersNeedNoPath()
     {
         var memory = V1("memory", "memory.limit_in_bytes");
-        Assert.That(Apply(CgroupMode.Legacy, With(new SpecResources { Memory = new MemoryResources { Limit = 8 * MiB } })), Is.Empty);
+        Apply(CgroupMode.Legacy, With(new SpecResources { Memory = new MemoryResources { Limit = 8 * MiB } }));
         Assert.That(Content(memory, "memory.limit_in_bytes"), Is.EqualTo($"{8 * MiB}"));
         AssertNoFileCreated();
     }
@@ -196,7 +195,7 @@ public class ResourceApplierTests
             HugepageLimits = [new HugepageLimit { PageSize = "2MB", Limit = 6 * MiB }],
         });
 
-        Assert.That(Apply(CgroupMode.Hybrid, linux), Is.Empty);
+        Apply(CgroupMode.Hybrid, linux);
         Assert.That(Content(memory, "memory.limit_in_bytes"), Is.EqualTo($"{16 * MiB}"));
         Assert.That(Content(unified, "hugetlb.2MB.max"), Is.EqualTo($"{6 * MiB}"));
         AssertNoFileCreated();
@@ -252,7 +251,7 @@ public class ResourceApplierTests
             Unified = new Dictionary<string, string> { ["memory.high"] = "90000000" },
         });
 
-        Assert.That(Apply(CgroupMode.Unified, linux), Is.Empty);
+        Apply(CgroupMode.Unified, linux);
         Assert.Multiple(() =>
         {
             Assert.That(Content(dir, "cpuset.cpus"), Is.EqualTo("1"));
@@ -312,20 +311,16 @@ public class ResourceApplierTests
     }
 
     [Test]
-    public void UnifiedDeviceRulesAreAWarningNotAWrite()
+    public void UnifiedDeviceRulesAreNoFileWrite()
     {
+        // On v2 the rules become a BPF program (BpfDeviceFilterTests, on a real cgroup); no control file holds them.
         UnifiedTree();
         var linux = new SpecLinux
         {
             Resources = new SpecResources { Devices = [new DeviceRule { Allow = false, Access = "rwm" }], Pids = new PidsResources { Limit = 7 } },
         };
-
-        var warnings = Apply(CgroupMode.Unified, linux, includeDevices: true);
-        Assert.That(warnings, Has.Count.EqualTo(1));
-        Assert.That(warnings[0], Does.Contain("devices").And.Contain("v2"));
-        Assert.That(Content(_paths[""], "pids.max"), Is.EqualTo("7"), "the rest is still applied");
-
-        Assert.That(Apply(CgroupMode.Unified, linux, includeDevices: false), Is.Empty, "no warning when devices are not ours to set");
+        Apply(CgroupMode.Unified, linux, includeDevices: false);
+        Assert.That(Content(_paths[""], "pids.max"), Is.EqualTo("7"));
         AssertNoFileCreated();
     }
 
@@ -359,7 +354,7 @@ public class ResourceApplierTests
     public void UnifiedWritesNothingForEmptyResources()
     {
         UnifiedTree();
-        Assert.That(Apply(CgroupMode.Unified, new SpecLinux()), Is.Empty);
+        Apply(CgroupMode.Unified, new SpecLinux());
         Assert.That(_precreated.Select(File.ReadAllText), Is.All.Empty);
         AssertNoFileCreated();
     }

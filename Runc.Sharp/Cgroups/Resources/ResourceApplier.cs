@@ -3,23 +3,21 @@ namespace Runc.Sharp.Cgroups.Resources;
 /// <summary>Plans linux.resources for the host's layout and writes the plan into the container's cgroup directories.</summary>
 public static class ResourceApplier
 {
-    /// <returns>Warnings for settings this host cannot enforce.</returns>
-    public static IReadOnlyList<string> Apply(CgroupMode mode, IReadOnlyDictionary<string, string> paths, Spec.Linux? linux, bool includeDevices)
+    /// <summary>On cgroup v2 the device rules become a BPF program attached to the unified directory.</summary>
+    public static void Apply(CgroupMode mode, IReadOnlyDictionary<string, string> paths, Spec.Linux? linux, bool includeDevices)
     {
         var probe = new DirectoryProbe(paths);
-        var warnings = new List<string>();
         IReadOnlyList<CgroupWrite> plan;
         if (mode == CgroupMode.Unified)
         {
             plan = V2Plan.For(linux?.Resources, probe);
-            if (includeDevices && linux?.Resources?.Devices is { Count: > 0 })
-                warnings.Add("linux.resources.devices: device rules are not enforced on cgroup v2 by runcs yet");
+            if (includeDevices && linux?.Resources?.Devices is { Count: > 0 } && paths.TryGetValue("", out var unified))
+                Devices.BpfDeviceFilter.Apply(unified, DeviceAllowList.For(linux));
         }
         else
             plan = V1Plan.For(linux, probe, includeDevices);
         foreach (var write in plan)
             Write(paths, write, probe);
-        return warnings;
     }
 
     private static void Write(IReadOnlyDictionary<string, string> paths, CgroupWrite w, DirectoryProbe probe)
