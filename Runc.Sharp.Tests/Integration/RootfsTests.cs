@@ -68,6 +68,64 @@ public class RootfsTests
     }
 
     [Test]
+    public void TmpcopyupFillsTheTmpfsWithTheDirectorysContents()
+    {
+        using var rootfs = new TempDir();
+        Runcs.Exec("/bin/cp", ["-a", Runcs.Rootfs + "/.", rootfs.Path]);
+        var etc = Path.Combine(rootfs.Path, "etc");
+        Directory.CreateDirectory(Path.Combine(etc, "sub"));
+        File.WriteAllText(Path.Combine(etc, "sub", "deep"), "deep\n");
+        File.CreateSymbolicLink(Path.Combine(etc, "link"), "passwd");
+        Runcs.Exec("chown", ["1000:1000", Path.Combine(etc, "sub", "deep")]);
+        var r = RunShell("grep ' /etc ' /proc/self/mountinfo | cut -d' ' -f9; head -1 /etc/passwd; cat /etc/sub/deep; readlink /etc/link; " +
+            "stat -c '%u:%g' /etc/sub/deep; echo new > /etc/added && echo written", b =>
+        {
+            b.Config["root"]!["path"] = rootfs.Path;
+            b.Config["root"]!["readonly"] = true;
+            b.Config["mounts"]!.AsArray().Add(Mount("/etc", "tmpfs", "tmpfs", "tmpcopyup", "mode=755"));
+        });
+        Assert.That(r.Stdout, Is.EqualTo("tmpfs\nroot:x:0:0:root:/root:/bin/sh\ndeep\npasswd\n1000:1000\nwritten\n"), r.ToString());
+        Assert.That(File.Exists(Path.Combine(etc, "added")), Is.False, "writes land in the tmpfs, not in the rootfs");
+    }
+
+    /// <summary>
+    /// A mapping {containerID c, hostID h} on a mount, as runc writes it into the mount's user
+    /// namespace: what the source owns as c is seen (and made) as h through the mount.
+    /// </summary>
+    [Test]
+    public void AnIdMappedBindShowsHostIdsAsTheMountsMappingSays()
+    {
+        using var host = new TempDir();
+        File.SetUnixFileMode(host.Path, (UnixFileMode)0x1ed);
+        File.WriteAllText(Path.Combine(host.Path, "owned-by-root"), "x");
+        var mapping = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = 1000, ["size"] = 1 });
+        var r = RunShell("stat -c '%u:%g' /mapped/owned-by-root /mapped; touch /mapped/made-by-1000 && echo made; grep ' /mapped ' /proc/self/mountinfo | grep -c idmapped", b =>
+        {
+            b.Process["user"] = new JsonObject { ["uid"] = 1000, ["gid"] = 1000 };
+            var m = Mount("/mapped", "bind", host.Path, "bind", "idmap");
+            m["uidMappings"] = mapping.DeepClone();
+            m["gidMappings"] = mapping.DeepClone();
+            b.Config["mounts"]!.AsArray().Add(m);
+        });
+        Assert.That(r.Stdout, Is.EqualTo("1000:1000\n1000:1000\nmade\n1\n"), $"what the host owns as 0 is 1000's through the mount: {r}");
+        var made = Runcs.Exec("stat", ["-c", "%u:%g", Path.Combine(host.Path, "made-by-1000")]);
+        Assert.That(made.Stdout.Trim(), Is.EqualTo("0:0"), "and what 1000 makes there is owned by 0 on the host");
+    }
+
+    [Test]
+    public void AnIdMappedBindWithoutAnyMappingsIsRefusedByName()
+    {
+        using var host = new TempDir();
+        using var b = new TestBundle("true");
+        b.Config["mounts"]!.AsArray().Add(Mount("/mapped", "bind", host.Path, "bind", "idmap"));
+        var before = Runcs.InitProcesses();
+        var r = b.Create();
+        Assert.That(r.ExitCode, Is.EqualTo(1));
+        Assert.That(r.Stderr, Does.Contain("mounts[").And.Contain("an id-mapped mount needs uidMappings and gidMappings"), r.ToString());
+        b.AssertNothingLeft(before);
+    }
+
+    [Test]
     public void MountDestinationsAreCreatedInsideTheRootfs()
     {
         var r = RunShell("test -d /a/b/c && echo made", b =>

@@ -7,13 +7,17 @@ namespace Runc.Sharp.Launch;
 /// <summary>Writes a new user namespace's uid_map and gid_map from the parent.</summary>
 public static class IdMaps
 {
-    public static void Write(int pid, Spec.Linux linux, bool denySetgroups)
+    public static void Write(int pid, Spec.Linux linux, bool denySetgroups) =>
+        Write(pid, linux.UidMappings, linux.GidMappings, denySetgroups, "linux");
+
+    /// <param name="what">The config element the mappings come from ("linux", "mounts[3]").</param>
+    public static void Write(int pid, IReadOnlyList<IdMapping>? uids, IReadOnlyList<IdMapping>? gids, bool denySetgroups, string what)
     {
         var p = pid.ToString(CultureInfo.InvariantCulture);
-        WriteMap($"/proc/{p}/uid_map", linux.UidMappings, "linux.uidMappings");
+        WriteMap($"/proc/{p}/uid_map", uids, $"{what}.uidMappings");
         if (denySetgroups)
             WriteFile($"/proc/{p}/setgroups", "deny", "setgroups");
-        WriteMap($"/proc/{p}/gid_map", linux.GidMappings, "linux.gidMappings");
+        WriteMap($"/proc/{p}/gid_map", gids, $"{what}.gidMappings");
     }
 
     private static void WriteMap(string path, IReadOnlyList<IdMapping>? maps, string what)

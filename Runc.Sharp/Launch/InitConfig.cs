@@ -30,6 +30,8 @@ public sealed record InitConfig
     public bool NewUserNamespace { get; init; }
     public bool PrivateCgroupNamespace { get; init; }
     public IReadOnlyList<CgroupMountSource> CgroupSources { get; init; } = [];
+    /// <summary>Inherited user namespace descriptors for the id-mapped mounts, by mount index.</summary>
+    public IReadOnlyList<IdMapFd> IdMapFds { get; init; } = [];
     /// <summary>The state document hooks run inside the container read on stdin.</summary>
     public string HookState { get; init; } = "{}";
     /// <summary>Extra environment for the process (LISTEN_FDS/LISTEN_PID when sockets are passed).</summary>

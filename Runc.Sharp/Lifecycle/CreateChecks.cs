@@ -30,12 +30,6 @@ public static class CreateChecks
             warn($"ignoring {e}");
     }
 
-    public static void PidfdSocket(CreateRequest r)
-    {
-        if (r.PidfdSocket is not null)
-            throw new RuncsException("--pidfd-socket: not supported by runcs yet");
-    }
-
     public static void MountNamespace(RuntimeSpec spec)
     {
         if (spec.Linux?.Namespaces?.Any(n => n.Type == "mount") != true)

@@ -25,7 +25,6 @@ public static class Creator
         var spec = SpecReader.LoadBundle(r.Bundle);
         var rootfs = CreateChecks.Rootfs(r, spec);
         CreateChecks.Console(r, spec);
-        CreateChecks.PidfdSocket(r);
         CreateChecks.WarnUnknownCapabilities(spec, o.Warn);
         CreateChecks.MountNamespace(spec);
         CreateChecks.Unsupported(spec);
@@ -107,7 +106,9 @@ public static class Creator
             CgroupSources = ContainerCgroups.MountSources(cgroups.Paths),
             ExtraEnv = extraEnv,
         };
-        int[] inherited = console is null ? [fifo.Value] : [fifo.Value, console.Value];
+        using var idmaps = IdMapNamespaces.For(spec, denySetgroups: Libc.geteuid() != 0);
+        config = config with { IdMapFds = idmaps.Fds };
+        int[] inherited = [fifo.Value, .. console is null ? [] : new[] { console.Value }, .. idmaps.Fds.Select(f => f.Fd)];
         var plan = new LaunchPlan(spec.Linux, namespaces, inherited, DenySetgroups: Libc.geteuid() != 0);
 
         string hookState = "";
@@ -128,6 +129,8 @@ public static class Creator
         state = state with { InitPid = init.Pid, InitStartTime = stat.StartTime };
         o.Store.WriteSpec(held, spec);
         o.Store.Write(held, state);
+        if (r.PidfdSocket is not null)
+            UnixSocket.SendPidfd(r.PidfdSocket, init.Pid, $"--pidfd-socket {r.PidfdSocket}");
         if (r.PidFile is not null)
             PidFile.Write(r.PidFile, init.Pid);
         return new CreatedContainer(r.Id, init.Pid, state, route.ReceiveMaster());

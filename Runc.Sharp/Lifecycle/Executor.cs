@@ -24,7 +24,8 @@ public sealed record ExecRequest(
     int PreserveFds,
     bool IgnorePaused,
     string? ApparmorProfile,
-    string? ProcessLabel);
+    string? ProcessLabel,
+    string? PidfdSocket = null);
 
 /// <summary>
 /// `exec`: a new process in a running container. It is cloned inside the container's
@@ -93,6 +94,8 @@ public static class Executor
             Launcher.Reap(init.Pid, kill: true);
             throw;
         }
+        if (r.PidfdSocket is not null)
+            UnixSocket.SendPidfd(r.PidfdSocket, init.Pid, $"--pidfd-socket {r.PidfdSocket}");
         if (r.PidFile is not null)
             PidFile.Write(r.PidFile, init.Pid);
         int master = route.ReceiveMaster();

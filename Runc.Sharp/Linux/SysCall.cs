@@ -71,6 +71,32 @@ public static unsafe class SysCall
         }
     }
 
+    /// <summary>
+    /// An id-mapped copy of <paramref name="source"/> put on <paramref name="targetFd"/>: open_tree
+    /// (a detached clone), mount_setattr MOUNT_ATTR_IDMAP with the user namespace, move_mount.
+    /// </summary>
+    /// <param name="cloneSubmounts">rbind: the submounts come too (open_tree AT_RECURSIVE).</param>
+    /// <param name="mapSubmounts">ridmap: they are id-mapped too, not only the top mount.</param>
+    public static void MountIdMapped(string source, int targetFd, int userNamespaceFd, bool cloneSubmounts, bool mapSubmounts, string describe)
+    {
+        const int OpenTreeClone = 1, OpenTreeCloexec = 0x80000, MoveMountFEmptyPath = 4, MoveMountTEmptyPath = 0x40;
+        const ulong MountAttrIdmap = 0x00100000;
+        long tree;
+        fixed (byte* src = Utf8(source))
+            tree = Libc.syscall(Sys.open_tree, -100, (long)src, OpenTreeClone | OpenTreeCloexec | (cloneSubmounts ? AtRecursive : 0), 0, 0, 0);
+        if (tree < 0)
+            throw SyscallException.FromLast("open_tree", describe);
+        using var clone = new FileDescriptor((int)tree);
+        var attr = new MountAttrStruct { AttrSet = MountAttrIdmap, UsernsFd = (ulong)userNamespaceFd };
+        fixed (byte* empty = Utf8(""))
+        {
+            if (Libc.syscall(Sys.mount_setattr, clone.Value, (long)empty, AtEmptyPath | (mapSubmounts ? AtRecursive : 0), (long)&attr, sizeof(MountAttrStruct), 0) != 0)
+                throw SyscallException.FromLast("mount_setattr MOUNT_ATTR_IDMAP", describe);
+            if (Libc.syscall(Sys.move_mount, clone.Value, (long)empty, targetFd, (long)empty, MoveMountFEmptyPath | MoveMountTEmptyPath, 0) != 0)
+                throw SyscallException.FromLast("move_mount", describe);
+        }
+    }
+
     public static StatFs StatFs(string path)
     {
         StatFs st;

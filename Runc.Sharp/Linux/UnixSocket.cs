@@ -66,6 +66,20 @@ public static unsafe class UnixSocket
         }
     }
 
+    /// <summary>
+    /// --pidfd-socket (runc 1.2): a pidfd of <paramref name="pid"/> sent over a connection to
+    /// <paramref name="socketPath"/> in one SCM_RIGHTS message whose data is "pidfd".
+    /// </summary>
+    public static void SendPidfd(string socketPath, int pid, string what)
+    {
+        long pidfd = Libc.syscall(Sys.pidfd_open, pid, 0, 0, 0, 0, 0);
+        if (pidfd < 0)
+            throw SyscallException.FromLast("pidfd_open", what);
+        using var fd = new FileDescriptor((int)pidfd);
+        using var socket = Connect(socketPath, what);
+        SendFd(socket.Value, fd.Value, "pidfd"u8, what);
+    }
+
     /// <summary>Receives one message carrying exactly one fd; returns the fd.</summary>
     public static int RecvFd(int socket, string what) => RecvFdAndData(socket, what).Fd;
 

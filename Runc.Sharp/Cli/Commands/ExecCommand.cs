@@ -27,8 +27,6 @@ public static class ExecCommand
             [consoleSocket, pidfdSocket, cwd, env, tty, user, gids, process, detach, pidFile, label, apparmor, noNewPrivs, cap, preserve, cgroup, ignorePaused],
             inv =>
             {
-                if (!string.IsNullOrEmpty(inv.Get(pidfdSocket)))
-                    throw new RuncsException("exec --pidfd-socket: not supported by runcs yet");
                 if (inv.Get(cgroup) is { Length: > 0 })
                     throw new RuncsException("exec --cgroup: sub-cgroups are not supported by runcs yet");
                 var request = new ExecRequest(
@@ -48,7 +46,8 @@ public static class ExecCommand
                     inv.Get(preserve),
                     inv.Get(ignorePaused),
                     inv.Get(apparmor),
-                    inv.Get(label));
+                    inv.Get(label),
+                    Absolute(inv.Get(pidfdSocket)));
                 return Executor.Exec(RuntimeOptionsOf.From(inv.Global), request);
             })
         { StopAtFirstArg = true };

@@ -18,7 +18,7 @@ public static class FeaturesCommand
         OciVersionMin: "1.0.0",
         OciVersionMax: DefaultSpec.OciVersion,
         Hooks: HookPhases.Names,
-        MountOptions: MountOptions.KnownNames.Where(n => n is not ("idmap" or "ridmap" or "tmpcopyup")).ToList(),
+        MountOptions: MountOptions.KnownNames.ToList(),
         Linux: new LinuxFeatures(
             Namespaces: Known.NamespaceTypes,
             Capabilities: Known.Capabilities,
@@ -33,7 +33,7 @@ public static class FeaturesCommand
             Apparmor: new EnabledFeature(false),
             Selinux: new EnabledFeature(false),
             IntelRdt: new EnabledFeature(false),
-            MountExtensions: new MountExtensions(new EnabledFeature(false)),
+            MountExtensions: new MountExtensions(new EnabledFeature(true)),
             NetDevices: new EnabledFeature(false)),
         Annotations: new Dictionary<string, string>
         {

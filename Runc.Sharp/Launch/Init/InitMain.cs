@@ -26,7 +26,7 @@ public static class InitMain
                 throw new RuncsException("init: expected the configuration from the parent");
             var config = JsonSerializer.Deserialize(msg.Payload, LaunchJson.Default.InitConfig)
                 ?? throw new RuncsException("init: empty configuration");
-            foreach (var inherited in new[] { fd, config.FifoFd, config.ConsoleSocketFd, config.MountNamespaceFd }.Where(f => f >= 0))
+            foreach (var inherited in new[] { fd, config.FifoFd, config.ConsoleSocketFd, config.MountNamespaceFd }.Concat(config.IdMapFds.Select(f => f.Fd)).Where(f => f >= 0))
                 SysCall.SetCloexec(inherited, true);
             // The parent placed this process in its cgroups before sending the config, so a
             // new cgroup namespace now has the container's cgroup as its root.

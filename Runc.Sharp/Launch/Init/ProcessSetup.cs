@@ -55,7 +55,15 @@ public static class ProcessSetup
     {
         const int size = 4096;
         byte* buf = stackalloc byte[size];
-        if (Libc.getcwd(buf, size) == null || buf[0] != (byte)'/')
+        if (Libc.getcwd(buf, size) == null)
+        {
+            int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            // ENOENT is the kernel's answer for a directory the root cannot reach; anything
+            // else (a seccomp filter denying getcwd, say) leaves the question open, so it fails too, as in runc.
+            if (errno != Errno.ENOENT)
+                throw new RuncsException($"process.cwd {cwd}: cannot verify that the working directory is inside the container: {Linux.SyscallException.Describe(errno)}");
+        }
+        if (buf[0] != (byte)'/')
             throw new RuncsException($"process.cwd {cwd}: the working directory is outside the container's root (possible container breakout, CVE-2024-21626)");
     }
 }

@@ -21,10 +21,11 @@ public static class RootfsSetup
 
         using (var root = new RootDir(c.Rootfs))
         {
-            var ctx = new MountContext(c.Bundle, c.NewUserNamespace, c.PrivateCgroupNamespace, c.CgroupSources);
+            var ctx = new MountContext(c.Bundle, c.NewUserNamespace, c.PrivateCgroupNamespace, c.CgroupSources,
+                c.IdMapFds.ToDictionary(f => f.Mount, f => f.Fd));
             var mounts = spec.Mounts ?? [];
             for (int i = 0; i < mounts.Count; i++)
-                MountApplier.Apply(root, mounts[i], $"mounts[{i}]", ctx);
+                MountApplier.Apply(root, mounts[i], i, ctx);
             bool devFromHost = mounts.Any(m => "/" + m.Destination?.Trim('/') == "/dev" && MountOptions.Parse(m).IsBind);
             if (!devFromHost)
             {

@@ -3,11 +3,13 @@ using Runc.Sharp.Spec;
 namespace Runc.Sharp.Linux.Mounts;
 
 /// <summary>What a mount needs to know about the container beyond the mount entry itself.</summary>
+/// <param name="IdMapNamespaces">For each id-mapped mount (by index in mounts), the user namespace descriptor to map through.</param>
 public sealed record MountContext(
     string Bundle,
     bool InUserNamespace,
     bool PrivateCgroupNamespace,
-    IReadOnlyList<CgroupMountSource> CgroupSources);
+    IReadOnlyList<CgroupMountSource> CgroupSources,
+    IReadOnlyDictionary<int, int> IdMapNamespaces);
 
 /// <summary>One hierarchy to show at /sys/fs/cgroup/&lt;Name&gt;: the controllers option of a fresh
 /// cgroup mount, or the host directory to bind when the container has no cgroup namespace.</summary>
@@ -16,13 +18,10 @@ public sealed record CgroupMountSource(string Name, string FsType, string Option
 /// <summary>Applies config.json mounts, one at a time, onto targets resolved inside the rootfs.</summary>
 public static class MountApplier
 {
-    public static void Apply(RootDir root, Mount m, string what, MountContext ctx)
+    public static void Apply(RootDir root, Mount m, int index, MountContext ctx)
     {
+        var what = $"mounts[{index}]";
         var opts = MountOptions.Parse(m);
-        if (opts.IdMap)
-            throw new RuncsException($"{what}: id-mapped mounts are not supported by runcs yet");
-        if (opts.TmpCopyUp)
-            throw new RuncsException($"{what}: the tmpcopyup option is not supported by runcs yet");
         if (m.Type is "cgroup" or "cgroup2" && !opts.IsBind)
         {
             CgroupMount.Apply(root, m, opts, what, ctx);
@@ -39,7 +38,13 @@ public static class MountApplier
         {
             var targetPath = SysCall.FdPath(target.Value);
             var describe = $"{source} on {m.Destination} ({what})";
-            if (opts.IsBind)
+            if (opts.IdMap)
+            {
+                if (!opts.IsBind || !ctx.IdMapNamespaces.TryGetValue(index, out var userns))
+                    throw new RuncsException($"{what}: an id-mapped mount must be a bind mount");
+                SysCall.MountIdMapped(source, target.Value, userns, (opts.Set & MountFlags.Rec) != 0 || opts.RecursiveIdMap, opts.RecursiveIdMap, describe);
+            }
+            else if (opts.IsBind)
             {
                 var bindFlags = (ulong)(MountFlags.Bind | (opts.Set & MountFlags.Rec));
                 SysCall.Mount(source, targetPath, null, bindFlags, null, describe);
@@ -48,6 +53,12 @@ public static class MountApplier
             {
                 var flags = (ulong)(opts.Flags & ~(MountFlags.Bind | MountFlags.Rec));
                 SysCall.Mount(source.Length == 0 ? m.Type : source, targetPath, m.Type, flags, opts.Data, describe);
+                // target still names the covered directory; the tmpfs is now on top of it.
+                if (opts.TmpCopyUp && m.Type == "tmpfs")
+                {
+                    using var top = root.Open(m.Destination!) ?? throw new RuncsException($"{what}: {m.Destination} vanished after mount");
+                    CopyUp.Copy(target, SysCall.FdPath(top.Value), what);
+                }
             }
         }
         if (keptMode is { } mode)
