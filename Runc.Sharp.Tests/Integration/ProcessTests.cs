@@ -67,14 +67,7 @@ public class ProcessTests
                 ["monotonic"] = new JsonObject { ["secs"] = -5, ["nanosecs"] = 7 },
             };
             if (userNamespace)
-            {
-                b.Linux["namespaces"]!.AsArray().Add(new JsonObject { ["type"] = "user" });
-                b.Linux["uidMappings"] = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = 100000, ["size"] = 65536 });
-                b.Linux["gidMappings"] = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = 100000, ["size"] = 65536 });
-                b.Config["mounts"] = new JsonArray(b.Config["mounts"]!.AsArray()
-                    .Where(m => m!["destination"]!.GetValue<string>() is not ("/sys" or "/sys/fs/cgroup"))
-                    .Select(m => m!.DeepClone()).ToArray());
-            }
+                b.InUserNamespace();
         });
         var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.That(lines[0], Is.EqualTo("1"), $"the init is pid 1 of its pid namespace: {r}");

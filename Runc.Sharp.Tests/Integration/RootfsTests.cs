@@ -10,13 +10,6 @@ public class RootfsTests
 {
     private static ProcResult RunShell(string script, Action<TestBundle>? configure = null) => TestBundle.RunShell(script, configure);
 
-    private static JsonObject Mount(string destination, string type, string source, params string[] options) => new()
-    {
-        ["destination"] = destination,
-        ["type"] = type,
-        ["source"] = source,
-        ["options"] = new JsonArray(options.Select(o => (JsonNode)o!).ToArray()),
-    };
 
     [Test]
     public void DevHasTheDefaultDevicesAndLinks()
@@ -47,8 +40,8 @@ public class RootfsTests
         var r = RunShell("cat /data/hello.txt; echo x > /data/new 2>/dev/null && echo writable || echo readonly; grep -E ' /(scratch|data) ' /proc/self/mountinfo | awk '{print $5, $6}'", b =>
         {
             var mounts = b.Config["mounts"]!.AsArray();
-            mounts.Add(Mount("/scratch", "tmpfs", "tmpfs", "nosuid", "nodev", "noexec", "size=1m"));
-            mounts.Add(Mount("/data", "bind", host.Path, "rbind", "ro"));
+            mounts.Add(TestBundle.Mount("/scratch", "tmpfs", "tmpfs", "nosuid", "nodev", "noexec", "size=1m"));
+            mounts.Add(TestBundle.Mount("/data", "bind", host.Path, "rbind", "ro"));
         });
         Assert.That(r.Stdout, Does.StartWith("from the host\nreadonly\n"), r.ToString());
         Assert.That(r.Stdout, Does.Contain("/scratch rw,nosuid,nodev,noexec"));
@@ -61,8 +54,8 @@ public class RootfsTests
         var r = RunShell("stat -c '%n %a' /home/user /tmp", b =>
         {
             var mounts = b.Config["mounts"]!.AsArray();
-            mounts.Add(Mount("/home/user", "tmpfs", "tmpfs", "size=1m"));
-            mounts.Add(Mount("/tmp", "tmpfs", "tmpfs", "size=1m"));
+            mounts.Add(TestBundle.Mount("/home/user", "tmpfs", "tmpfs", "size=1m"));
+            mounts.Add(TestBundle.Mount("/tmp", "tmpfs", "tmpfs", "size=1m"));
         });
         Assert.That(r.Stdout, Is.EqualTo("/home/user 755\n/tmp 1777\n"), $"runc chmods a tmpfs to the mode of the directory it covers: {r}");
     }
@@ -82,7 +75,7 @@ public class RootfsTests
         {
             b.Config["root"]!["path"] = rootfs.Path;
             b.Config["root"]!["readonly"] = true;
-            b.Config["mounts"]!.AsArray().Add(Mount("/etc", "tmpfs", "tmpfs", "tmpcopyup", "mode=755"));
+            b.Config["mounts"]!.AsArray().Add(TestBundle.Mount("/etc", "tmpfs", "tmpfs", "tmpcopyup", "mode=755"));
         });
         Assert.That(r.Stdout, Is.EqualTo("tmpfs\nroot:x:0:0:root:/root:/bin/sh\ndeep\npasswd\n1000:1000\nwritten\n"), r.ToString());
         Assert.That(File.Exists(Path.Combine(etc, "added")), Is.False, "writes land in the tmpfs, not in the rootfs");
@@ -102,7 +95,7 @@ public class RootfsTests
         var r = RunShell("stat -c '%u:%g' /mapped/owned-by-root /mapped; touch /mapped/made-by-1000 && echo made; grep ' /mapped ' /proc/self/mountinfo | grep -c idmapped", b =>
         {
             b.Process["user"] = new JsonObject { ["uid"] = 1000, ["gid"] = 1000 };
-            var m = Mount("/mapped", "bind", host.Path, "bind", "idmap");
+            var m = TestBundle.Mount("/mapped", "bind", host.Path, "bind", "idmap");
             m["uidMappings"] = mapping.DeepClone();
             m["gidMappings"] = mapping.DeepClone();
             b.Config["mounts"]!.AsArray().Add(m);
@@ -117,7 +110,7 @@ public class RootfsTests
     {
         using var host = new TempDir();
         using var b = new TestBundle("true");
-        b.Config["mounts"]!.AsArray().Add(Mount("/mapped", "bind", host.Path, "bind", "idmap"));
+        b.Config["mounts"]!.AsArray().Add(TestBundle.Mount("/mapped", "bind", host.Path, "bind", "idmap"));
         var before = Runcs.InitProcesses();
         var r = b.Create();
         Assert.That(r.ExitCode, Is.EqualTo(1));
@@ -129,7 +122,7 @@ public class RootfsTests
     public void MountDestinationsAreCreatedInsideTheRootfs()
     {
         var r = RunShell("test -d /a/b/c && echo made", b =>
-            b.Config["mounts"]!.AsArray().Add(Mount("/a/b/c", "tmpfs", "tmpfs")));
+            b.Config["mounts"]!.AsArray().Add(TestBundle.Mount("/a/b/c", "tmpfs", "tmpfs")));
         Assert.That(r.Stdout, Is.EqualTo("made\n"), r.ToString());
     }
 
@@ -163,13 +156,7 @@ public class RootfsTests
     {
         var r = RunShell("cat /proc/self/uid_map /proc/self/gid_map; id -u; ls -ln /dev/null | awk '{print $1}'", b =>
         {
-            b.Linux["namespaces"]!.AsArray().Add(new JsonObject { ["type"] = "user" });
-            b.Linux["uidMappings"] = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = 100000, ["size"] = 65536 });
-            b.Linux["gidMappings"] = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = 100000, ["size"] = 65536 });
-            // sysfs needs a network namespace owned by the user namespace; cgroup v1 needs binds.
-            b.Config["mounts"] = new JsonArray(b.Config["mounts"]!.AsArray()
-                .Where(m => m!["destination"]!.GetValue<string>() is not ("/sys" or "/sys/fs/cgroup"))
-                .Select(m => m!.DeepClone()).ToArray());
+            b.InUserNamespace();
         });
         var lines = r.Stdout.Split('\n');
         Assert.That(lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "0", "100000", "65536" }), r.ToString());
@@ -200,7 +187,7 @@ public class RootfsTests
         {
             b.Config["root"]!["path"] = rootfs.Path;
             b.Config["root"]!["readonly"] = false;
-            b.Config["mounts"]!.AsArray().Add(Mount("/escape", "tmpfs", "tmpfs"));
+            b.Config["mounts"]!.AsArray().Add(TestBundle.Mount("/escape", "tmpfs", "tmpfs"));
         });
         Assert.That(r.ExitCode, Is.Zero, r.ToString());
         Assert.That(Directory.GetFileSystemEntries(outside.Path), Is.Empty, "the host directory must be untouched");

@@ -43,6 +43,30 @@ public sealed class TestBundle : IDisposable
         return r;
     }
 
+    /// <summary>A config.json mount entry.</summary>
+    public static JsonObject Mount(string destination, string type, string source, params string[] options) => new()
+    {
+        ["destination"] = destination,
+        ["type"] = type,
+        ["source"] = source,
+        ["options"] = new JsonArray(options.Select(o => (JsonNode)o!).ToArray()),
+    };
+
+    /// <summary>
+    /// A new user namespace mapping container ids 0–65535 to host ids from <paramref name="hostId"/>.
+    /// sysfs needs a network namespace owned by the user namespace, and cgroup v1 needs binds,
+    /// so the /sys and /sys/fs/cgroup mounts go.
+    /// </summary>
+    public void InUserNamespace(uint hostId = 100000)
+    {
+        Linux["namespaces"]!.AsArray().Add(new JsonObject { ["type"] = "user" });
+        Linux["uidMappings"] = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = hostId, ["size"] = 65536 });
+        Linux["gidMappings"] = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = hostId, ["size"] = 65536 });
+        Config["mounts"] = new JsonArray(Config["mounts"]!.AsArray()
+            .Where(m => m!["destination"]!.GetValue<string>() is not ("/sys" or "/sys/fs/cgroup"))
+            .Select(m => m!.DeepClone()).ToArray());
+    }
+
     public JsonObject Process => Config["process"]!.AsObject();
     public JsonObject Linux => Config["linux"]!.AsObject();
 

@@ -5,14 +5,6 @@ namespace Runc.Sharp.Tests.Integration.Breakouts;
 /// <summary>Config pieces the breakout tests build hostile bundles from.</summary>
 public static class Hostile
 {
-    public static JsonObject Mount(string destination, string type, string source, params string[] options) => new()
-    {
-        ["destination"] = destination,
-        ["type"] = type,
-        ["source"] = source,
-        ["options"] = new JsonArray(options.Select(o => (JsonNode)o!).ToArray()),
-    };
-
     /// <summary>Drops the config's own /dev tmpfs, so /dev is whatever the (hostile) rootfs has there.</summary>
     public static void DevFromRootfs(TestBundle b)
     {

@@ -57,7 +57,7 @@ public class MountSymlinkTests
             {
                 using var b = new TestBundle("sh", "-c", "grep -c ' tmpfs .*nr_inodes=7' /proc/self/mountinfo");
                 rootfs.Use(b);
-                b.Config["mounts"]!.AsArray().Add(Mount("/race/sub", "tmpfs", "tmpfs", "nr_inodes=7"));
+                b.Config["mounts"]!.AsArray().Add(TestBundle.Mount("/race/sub", "tmpfs", "tmpfs", "nr_inodes=7"));
                 var r = b.Run();
                 outcomes.Add(r.ExitCode == 0 ? r.Stdout.Trim() : "refused: " + r.Stderr.Trim());
                 if (r.ExitCode == 0)

@@ -19,7 +19,7 @@ public class ProcfsRedirectTests
     {
         using var marker = new HostMarker();
         using var b = new TestBundle("true");
-        b.Config["mounts"]!.AsArray().Add(Mount("/proc/sys/kernel/domainname", "bind", marker.File, "bind", "rw"));
+        b.Config["mounts"]!.AsArray().Add(TestBundle.Mount("/proc/sys/kernel/domainname", "bind", marker.File, "bind", "rw"));
         b.Linux["sysctl"] = new JsonObject { ["kernel.domainname"] = "pwned" };
         var r = b.Run();
         Assert.That(marker.Untouched, Is.True, $"the sysctl write went through the bind mount into the host file: {r}");
@@ -30,8 +30,8 @@ public class ProcfsRedirectTests
     {
         using var marker = new HostMarker();
         using var b = new TestBundle("true");
-        b.Config["mounts"]!.AsArray().Add(Mount("/proc/self/oom_score_adj", "bind", marker.File, "bind", "rw"));
-        b.Config["mounts"]!.AsArray().Add(Mount("/proc/1/oom_score_adj", "bind", marker.File, "bind", "rw"));
+        b.Config["mounts"]!.AsArray().Add(TestBundle.Mount("/proc/self/oom_score_adj", "bind", marker.File, "bind", "rw"));
+        b.Config["mounts"]!.AsArray().Add(TestBundle.Mount("/proc/1/oom_score_adj", "bind", marker.File, "bind", "rw"));
         b.Process["oomScoreAdj"] = 500;
         var r = b.Run();
         Assert.That(marker.Untouched, Is.True, $"the oom_score_adj write went through the bind mount into the host file: {r}");
