@@ -27,51 +27,52 @@ public class HostileContainerTests
         b.CgroupDirs().Where(d => File.Exists(Path.Combine(d, "cgroup.procs")))
             .Sum(d => File.ReadAllLines(Path.Combine(d, "cgroup.procs")).Length);
 
+    /// <summary>
+    /// Runs the container detached until <paramref name="hostile"/> holds, optionally pauses it,
+    /// then each of <paramref name="commands"/> (kill, delete) must finish within the bound and succeed,
+    /// and nothing of the container may be left.
+    /// </summary>
+    private static void EndsCleanly(TestBundle b, Func<bool> hostile, bool pause, params string[][] commands)
+    {
+        var before = Runcs.InitProcesses();
+        Assert.That(b.Run("-d").ExitCode, Is.Zero);
+        LifecycleTests.WaitFor(hostile);
+        if (pause)
+        {
+            Assert.That(b.Runcs("pause", b.Id).ExitCode, Is.Zero);
+            Assert.That(b.Status(), Is.EqualTo("paused"));
+        }
+        foreach (var command in commands)
+        {
+            var r = Timed(b, command);
+            Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        }
+        b.AssertNothingLeft(before);
+    }
+
     [Test]
     public void AForkBombUnderAPidsLimitIsKilledAndDeleted()
     {
         // Every process forks two more and waits for them: the tree fills the limit and stays.
         using var b = new TestBundle("sh", "-c", "bomb() { bomb & bomb & wait; }; bomb");
         b.Linux["resources"] = new JsonObject { ["pids"] = new JsonObject { ["limit"] = 64 } };
-        var before = Runcs.InitProcesses();
-        Assert.That(b.Run("-d").ExitCode, Is.Zero);
-        // The bomb is running into the limit: the pids controller has refused forks.
-        LifecycleTests.WaitFor(() => b.CgroupDirs().Select(d => Path.Combine(d, "pids.events")).Where(File.Exists)
-            .Any(f => File.ReadAllText(f).Trim() != "max 0"));
-        var kill = Timed(b, "kill", "--all", b.Id, "KILL");
-        Assert.That(kill.ExitCode, Is.Zero, kill.ToString());
-        var delete = Timed(b, "delete", "--force", b.Id);
-        Assert.That(delete.ExitCode, Is.Zero, delete.ToString());
-        b.AssertNothingLeft(before);
+        // The bomb is running into the limit once the pids controller has refused forks.
+        EndsCleanly(b, () => b.CgroupDirs().Select(d => Path.Combine(d, "pids.events")).Where(File.Exists).Any(f => File.ReadAllText(f).Trim() != "max 0"),
+            pause: false, ["kill", "--all", b.Id, "KILL"], ["delete", "--force", b.Id]);
     }
 
     [Test]
     public void AFrozenContainerIsDeletedWithoutThawingItFirst()
     {
         using var b = new TestBundle("sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 1000 & done; wait");
-        var before = Runcs.InitProcesses();
-        Assert.That(b.Run("-d").ExitCode, Is.Zero);
-        LifecycleTests.WaitFor(() => CgroupProcs(b) >= 9);
-        Assert.That(b.Runcs("pause", b.Id).ExitCode, Is.Zero);
-        Assert.That(b.Status(), Is.EqualTo("paused"));
-        var delete = Timed(b, "delete", "--force", b.Id);
-        Assert.That(delete.ExitCode, Is.Zero, delete.ToString());
-        b.AssertNothingLeft(before);
+        EndsCleanly(b, () => CgroupProcs(b) >= 9, pause: true, ["delete", "--force", b.Id]);
     }
 
     [Test]
     public void KillAllOfAFrozenContainerThenDeleteCompletes()
     {
         using var b = new TestBundle("sh", "-c", "sleep 1000 & sleep 1000 & wait");
-        var before = Runcs.InitProcesses();
-        Assert.That(b.Run("-d").ExitCode, Is.Zero);
-        LifecycleTests.WaitFor(() => CgroupProcs(b) >= 3);
-        Assert.That(b.Runcs("pause", b.Id).ExitCode, Is.Zero);
-        var kill = Timed(b, "kill", "--all", b.Id, "KILL");
-        Assert.That(kill.ExitCode, Is.Zero, kill.ToString());
-        var delete = Timed(b, "delete", "--force", b.Id);
-        Assert.That(delete.ExitCode, Is.Zero, delete.ToString());
-        b.AssertNothingLeft(before);
+        EndsCleanly(b, () => CgroupProcs(b) >= 3, pause: true, ["kill", "--all", b.Id, "KILL"], ["delete", "--force", b.Id]);
     }
 
     [Test]
@@ -79,11 +80,7 @@ public class HostileContainerTests
     {
         // pid 1 cannot stop itself (the kernel drops SIGSTOP from inside), so its children do.
         using var b = new TestBundle("sh", "-c", "sleep 1000 & kill -STOP $!; sh -c 'kill -STOP $$' & wait");
-        var before = Runcs.InitProcesses();
-        Assert.That(b.Run("-d").ExitCode, Is.Zero);
-        LifecycleTests.WaitFor(() => CgroupProcs(b) >= 3 && File.ReadAllText($"/proc/{b.State()["pid"]!.GetValue<int>()}/status").Contains("State:\tS"));
-        var delete = Timed(b, "delete", "--force", b.Id);
-        Assert.That(delete.ExitCode, Is.Zero, delete.ToString());
-        b.AssertNothingLeft(before);
+        EndsCleanly(b, () => CgroupProcs(b) >= 3 && File.ReadAllText($"/proc/{b.State()["pid"]!.GetValue<int>()}/status").Contains("State:\tS"),
+            pause: false, ["delete", "--force", b.Id]);
     }
 }
