@@ -83,4 +83,19 @@ public class HostileContainerTests
         EndsCleanly(b, () => CgroupProcs(b) >= 3 && File.ReadAllText($"/proc/{b.State()["pid"]!.GetValue<int>()}/status").Contains("State:\tS"),
             pause: false, ["delete", "--force", b.Id]);
     }
+
+    [Test]
+    public void KillAllEmptiesAForkingCgroup()
+    {
+        // Processes that fork as fast as the pids limit lets them; kill --all (cgroup.kill,
+        // which no fork can race, where the unified hierarchy has it) must leave none.
+        using var b = new TestBundle("sh", "-c", "spin() { while true; do spin & wait; done; }; spin & spin & spin & wait");
+        b.Linux["resources"] = new JsonObject { ["pids"] = new JsonObject { ["limit"] = 64 } };
+        Assert.That(b.Run("-d").ExitCode, Is.Zero);
+        LifecycleTests.WaitFor(() => CgroupProcs(b) >= 8);
+        var kill = Timed(b, "kill", "--all", b.Id, "KILL");
+        Assert.That(kill.ExitCode, Is.Zero, kill.ToString());
+        LifecycleTests.WaitFor(() => CgroupProcs(b) == 0, timeoutMs: 2000);
+        Assert.That(b.Runcs("delete", b.Id).ExitCode, Is.Zero);
+    }
 }

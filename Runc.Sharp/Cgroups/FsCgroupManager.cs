@@ -42,6 +42,14 @@ public sealed class FsCgroupManager : ICgroupManager
             CgroupFiles.Write(dir, "cgroup.procs", text);
     }
 
+    public bool TryKillAll()
+    {
+        if (Unified is not { } unified || !File.Exists(Path.Combine(unified, "cgroup.kill")))
+            return false;
+        CgroupFiles.Write(unified, "cgroup.kill", "1");
+        return true;
+    }
+
     public void Freeze() => SetFrozen(true);
     public void Thaw() => SetFrozen(false);
 

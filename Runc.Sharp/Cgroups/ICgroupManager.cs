@@ -16,6 +16,12 @@ public interface ICgroupManager
     void Thaw();
     bool IsFrozen();
 
+    /// <summary>
+    /// SIGKILL to every process at once through cgroup v2's cgroup.kill, which no fork can
+    /// race; false when the kernel or the layout has none (then the caller signals each pid).
+    /// </summary>
+    bool TryKillAll();
+
     /// <summary>Host pids of every process in the container's cgroup.</summary>
     IReadOnlyList<int> Pids();
 

@@ -24,13 +24,19 @@ public static class Killer
         SignalAll(state, signal);
     }
 
-    /// <summary>Every process of the cgroup; a frozen cgroup is thawed afterwards so the signal lands.</summary>
+    /// <summary>
+    /// Every process of the cgroup (SIGKILL through cgroup.kill where the kernel has it); a
+    /// frozen cgroup is thawed afterwards so the signal lands.
+    /// </summary>
     public static void SignalAll(ContainerState state, int signal)
     {
         var cgroups = ContainerCgroups.For(state);
         bool frozen = cgroups.IsFrozen();
-        foreach (var pid in cgroups.Pids())
-            Signals.TrySend(pid, signal);
+        if (signal != Linux.Native.Sig.KILL || !cgroups.TryKillAll())
+        {
+            foreach (var pid in cgroups.Pids())
+                Signals.TrySend(pid, signal);
+        }
         if (frozen && signal == Linux.Native.Sig.KILL)
             cgroups.Thaw();
     }
