@@ -218,16 +218,18 @@ internal static class Mutator
     /// <summary>Replaces one value anywhere in the tree with a value of another JSON type.</summary>
     private static string ReplaceValue(string json, Random r)
     {
-        var root = JsonNode.Parse(json)!;
+        var root = JsonNode.Parse(json);
         var slots = new List<(JsonNode Parent, object Key)>();
         Collect(root, slots);
+        if (slots.Count == 0)
+            return json;
         var (parent, key) = slots[r.Next(slots.Count)];
         var replacement = Replacements[r.Next(Replacements.Length)]?.DeepClone();
         if (parent is JsonObject o)
             o[(string)key] = replacement;
         else
             ((JsonArray)parent)[(int)key] = replacement;
-        return root.ToJsonString();
+        return root!.ToJsonString();
     }
 
     private static void Collect(JsonNode? node, List<(JsonNode, object)> slots)
