@@ -18,6 +18,8 @@ cleanup() {
   for p in "${pids[@]}"; do while kill -0 "$p" 2>/dev/null; do sleep 0.2; done; done
   grep -o " $work[^ ]*" /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   rm -rf "$work" /run/containerd/runc/bench
+  # The cgroup parents the runtimes made for the bench namespace and for dockerd (empty ones only).
+  for d in /sys/fs/cgroup/*/bench /sys/fs/cgroup/*/docker; do rmdir "$d" 2>/dev/null || true; done
 }
 trap cleanup EXIT
 
