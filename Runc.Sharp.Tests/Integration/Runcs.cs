@@ -86,7 +86,11 @@ public static class Runcs
     }
 
     /// <summary>Every process whose command line is the runcs init stage.</summary>
-    public static IReadOnlyList<int> InitProcesses()
+    public static IReadOnlyList<int> InitProcesses() =>
+        ProcessesWhose(cmdline => cmdline.StartsWith("runcs\0init\0", StringComparison.Ordinal));
+
+    /// <summary>Every process whose NUL-separated command line satisfies <paramref name="match"/> (gone or hidden ones are skipped).</summary>
+    public static IReadOnlyList<int> ProcessesWhose(Func<string, bool> match)
     {
         var pids = new List<int>();
         foreach (var dir in Directory.GetDirectories("/proc"))
@@ -95,8 +99,7 @@ public static class Runcs
                 continue;
             try
             {
-                var cmd = File.ReadAllBytes(Path.Combine(dir, "cmdline"));
-                if (Encoding.UTF8.GetString(cmd).StartsWith("runcs\0init\0", StringComparison.Ordinal))
+                if (match(Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(dir, "cmdline")))))
                     pids.Add(pid);
             }
             catch (IOException)
@@ -107,5 +110,13 @@ public static class Runcs
             }
         }
         return pids;
+    }
+
+    /// <summary>Unmounts whatever an engine left mounted under <paramref name="dir"/>, deepest first, then removes the directory.</summary>
+    public static void RemoveWithMounts(string dir)
+    {
+        foreach (var mount in File.ReadAllLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4]).Where(m => m.StartsWith(dir, StringComparison.Ordinal)).Reverse())
+            Linux.Native.Libc.umount2(mount, 2 /* MNT_DETACH */);
+        Directory.Delete(dir, recursive: true);
     }
 }

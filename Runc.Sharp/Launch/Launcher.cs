@@ -72,7 +72,6 @@ public static class Launcher
                 ForkInside: forkInside,
                 UnshareBeforeFork: unshare,
                 TimeOffsets: offsets is null ? null : TimeOffsetsText(offsets));
-            forkInside |= unshare != 0;
             child = pidJoin is null || forkInside ? Spawner.Spawn(request) : PidNamespace.SpawnInside(pidJoin, () => Spawner.Spawn(request));
             childEnd.Dispose();
             foreach (var fd in inherited)
@@ -89,7 +88,7 @@ public static class Launcher
                 // The child execs the init image while the parent places it in cgroups (slow on
                 // cgroup v1); the init does nothing in the container before it gets the config.
                 child.Release();
-                if (forkInside)
+                if (request.Forks)
                     initPid = ReceiveForkedPid(channel, child.Pid, childJoins);
                 launched = new LaunchedInit(initPid, channel, childJoins);
                 var config = prepare(initPid);

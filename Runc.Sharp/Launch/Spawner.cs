@@ -27,7 +27,11 @@ public sealed record SpawnRequest(
     bool BecomeRootInUserNamespace,
     bool ForkInside = false,
     ulong UnshareBeforeFork = 0,
-    string? TimeOffsets = null);
+    string? TimeOffsets = null)
+{
+    /// <summary>Whether the child forks the init (and reports it with <see cref="MessageType.ChildForked"/>) rather than exec it itself.</summary>
+    public bool Forks => ForkInside || UnshareBeforeFork != 0;
+}
 
 /// <summary>
 /// Starts the init stage with a raw clone3. The child branch runs only raw system
@@ -179,7 +183,7 @@ public static unsafe partial class Spawner
         a->ImageFd = r.ImageFd;
         a->NsCount = joins;
         a->BecomeRoot = r.BecomeRootInUserNamespace ? 1 : 0;
-        a->ForkInside = r.ForkInside || r.UnshareBeforeFork != 0 ? 1 : 0;
+        a->ForkInside = r.Forks ? 1 : 0;
         a->UnshareFlags = (long)r.UnshareBeforeFork;
         return (nint)block;
     }

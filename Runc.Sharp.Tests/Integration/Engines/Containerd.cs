@@ -69,11 +69,9 @@ public sealed class Containerd : IDisposable
     public void Dispose()
     {
         _daemon.Dispose();
-        foreach (var shim in ShimProcesses())
+        foreach (var shim in Runcs.ProcessesWhose(cmdline => cmdline.Contains("containerd-shim") && cmdline.Contains(Socket)))
             Linux.Native.Libc.kill(shim, 9);
-        foreach (var mount in File.ReadAllLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4]).Where(m => m.StartsWith(Dir, StringComparison.Ordinal)).Reverse())
-            Linux.Native.Libc.umount2(mount, 2);
-        Directory.Delete(Dir, recursive: true);
+        Runcs.RemoveWithMounts(Dir);
         foreach (var dir in NamespaceDirs().Except(_namespaceDirsBefore))
             Directory.Delete(dir, recursive: dir.StartsWith("/run/", StringComparison.Ordinal));
     }
@@ -88,26 +86,6 @@ public sealed class Containerd : IDisposable
                 yield return state;
             foreach (var cgroup in Directory.GetDirectories("/sys/fs/cgroup").Select(h => Path.Combine(h, ns)).Where(Directory.Exists))
                 yield return cgroup;
-        }
-    }
-
-    private IEnumerable<int> ShimProcesses()
-    {
-        foreach (var dir in Directory.GetDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid))
-                continue;
-            string cmdline;
-            try
-            {
-                cmdline = File.ReadAllText(Path.Combine(dir, "cmdline"));
-            }
-            catch (IOException)
-            {
-                continue;
-            }
-            if (cmdline.Contains("containerd-shim") && cmdline.Contains(Socket))
-                yield return pid;
         }
     }
 }

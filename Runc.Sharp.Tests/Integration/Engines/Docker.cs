@@ -68,9 +68,7 @@ public sealed class Docker : IDisposable
     public void Dispose()
     {
         _daemon.Dispose();
-        foreach (var mount in File.ReadAllLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4]).Where(m => m.StartsWith(Dir, StringComparison.Ordinal)).Reverse())
-            Linux.Native.Libc.umount2(mount, 2);
-        Directory.Delete(Dir, recursive: true);
+        Runcs.RemoveWithMounts(Dir);
         foreach (var parent in CgroupParents().Except(_cgroupParentsBefore))
             Directory.Delete(parent);
     }

@@ -42,8 +42,6 @@ public sealed class Podman : IDisposable
     public void Dispose()
     {
         Run("/usr/bin/runc", "rm", "--all", "--force", "--time", "0");
-        foreach (var mount in File.ReadAllLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4]).Where(m => m.StartsWith(Dir, StringComparison.Ordinal)).Reverse())
-            Linux.Native.Libc.umount2(mount, 2);
-        Directory.Delete(Dir, recursive: true);
+        Runcs.RemoveWithMounts(Dir);
     }
 }
