@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using NUnit.Framework;
 using Runc.Sharp.Spec;
@@ -215,10 +216,14 @@ internal static class Mutator
         }
     }
 
-    /// <summary>Replaces one value anywhere in the tree with a value of another JSON type.</summary>
+    /// <summary>
+    /// Replaces one value anywhere in the tree with a value of another JSON type. A text
+    /// mutation may have made a name appear twice; such a document is refused here (a
+    /// JsonException, as for any other invalid JSON) because JsonObject cannot hold it.
+    /// </summary>
     private static string ReplaceValue(string json, Random r)
     {
-        var root = JsonNode.Parse(json);
+        var root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
         var slots = new List<(JsonNode Parent, object Key)>();
         Collect(root, slots);
         if (slots.Count == 0)

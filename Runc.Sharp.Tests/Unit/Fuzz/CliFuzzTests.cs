@@ -20,24 +20,22 @@ public class CliFuzzTests
     [Test]
     public void EveryArgvGetsAnExitCode()
     {
-        var random = new Random(FuzzBudget.Seed());
+        var budget = FuzzBudget.Start(inputs: 60_000);
+        var random = budget.Random;
         var dir = Directory.CreateTempSubdirectory("runcs-clifuzz-").FullName;
         var (cwd, stdout, stderr) = (Environment.CurrentDirectory, Console.Out, Console.Error);
         var tokens = Tokens(dir);
-        var until = DateTime.UtcNow + FuzzBudget.Duration;
-        int inputs = 0;
         var codes = new HashSet<int>();
         try
         {
             Environment.CurrentDirectory = dir;
             Console.SetOut(TextWriter.Null);
             Console.SetError(TextWriter.Null);
-            while (DateTime.UtcNow < until)
+            while (budget.Next())
             {
                 var argv = new List<string> { "--root", Path.Combine(dir, "root") };
                 for (int n = random.Next(0, 8); n > 0; n--)
                     argv.Add(tokens[random.Next(tokens.Count)]);
-                inputs++;
                 var outcome = FuzzBudget.WithinLimit<object>(() => Outcome([.. argv]), TimeSpan.FromSeconds(10), () => string.Join(' ', argv));
                 if (outcome is Exception e)
                     Assert.Fail($"argv [{string.Join(", ", argv.Select(a => $"\"{a}\""))}] threw {e.GetType().Name}: {e.Message}\n{e.StackTrace}");
@@ -51,8 +49,8 @@ public class CliFuzzTests
             Console.SetError(stderr);
             Directory.Delete(dir, recursive: true);
         }
-        TestContext.Out.WriteLine($"{inputs} argv, exit codes seen: {string.Join(' ', codes.Order())}");
-        Assert.That(inputs, Is.GreaterThan(100), "the fuzzer must have run");
+        TestContext.Out.WriteLine($"{budget.Inputs} argv, exit codes seen: {string.Join(' ', codes.Order())}");
+        Assert.That(budget.Inputs, Is.GreaterThan(100), "the fuzzer must have run");
         Assert.That(codes, Does.Contain(0).And.Contain(1), "both successes and failures must occur, or the inputs exercise nothing");
     }
 

@@ -14,24 +14,23 @@ public class ConfigFuzzTests
     [Test]
     public void ParserAndValidatorOnlyEverAcceptOrRaiseConfigError()
     {
-        var random = new Random(FuzzBudget.Seed());
+        var budget = FuzzBudget.Start(inputs: 30_000);
+        var random = budget.Random;
         var corpus = ConfigGenerator.Corpus;
-        var until = DateTime.UtcNow + FuzzBudget.Duration;
-        int inputs = 0, accepted = 0;
-        while (DateTime.UtcNow < until)
+        int accepted = 0;
+        while (budget.Next())
         {
             var text = corpus[random.Next(corpus.Count)];
             for (int n = random.Next(1, 5); n > 0; n--)
                 text = SafeMutate(text, random);
-            inputs++;
             var outcome = FuzzBudget.WithinLimit(() => Outcome(text), TimeSpan.FromSeconds(5), () => text);
             if (outcome is Exception e)
-                Assert.Fail($"input {inputs} threw {e.GetType().Name}: {e.Message}\n{e.StackTrace}\ninput: {text}");
+                Assert.Fail($"input {budget.Inputs} threw {e.GetType().Name}: {e.Message}\n{e.StackTrace}\ninput: {text}");
             if (outcome is true)
                 accepted++;
         }
-        TestContext.Out.WriteLine($"{inputs} inputs, {accepted} accepted");
-        Assert.That(inputs, Is.GreaterThan(100), "the fuzzer must have run");
+        TestContext.Out.WriteLine($"{budget.Inputs} inputs, {accepted} accepted");
+        Assert.That(budget.Inputs, Is.GreaterThan(100), "the fuzzer must have run");
     }
 
     /// <summary>true: accepted; false: a ConfigError naming config.json; an exception: a bug.</summary>
