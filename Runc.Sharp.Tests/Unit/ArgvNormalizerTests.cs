@@ -198,6 +198,24 @@ public class ArgvNormalizerTests
     }
 
     [Test]
+    public void RepeatedSingleValuedFlagKeepsTheLastValue()
+    {
+        Assert.That(Args("--log", "/a", "--log=/b", "--debug", "-debug", "list", "-q", "--quiet", "--format", "json", "--format", "table"),
+            Is.EqualTo(new[] { "--log=/b", "--debug=true", "list", "--quiet=true", "--format", "table" }));
+        var parse = Parse("--log", "/a", "--root", "/r1", "--log", "/b", "--root=/r2", "list", "--format", "json", "--format", "table");
+        Assert.That(parse.GetValue(_globals.Log), Is.EqualTo("/b"));
+        Assert.That(parse.GetValue(_globals.Root), Is.EqualTo("/r2"));
+        Assert.That(Option<string>(parse, Def("list"), "--format"), Is.EqualTo("table"));
+    }
+
+    [Test]
+    public void RepeatedListFlagKeepsEveryValue()
+    {
+        var parse = Parse("exec", "--env", "A=1", "-e", "B=2", "id", "sh");
+        Assert.That(Option<string[]>(parse, Def("exec"), "--env"), Is.EqualTo(new[] { "A=1", "B=2" }));
+    }
+
+    [Test]
     public void EveryCommandIsReachable()
     {
         foreach (var def in _commands)

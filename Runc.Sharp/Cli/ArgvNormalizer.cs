@@ -7,6 +7,7 @@ namespace Runc.Sharp.Cli;
 /// single-dash long flags (-no-subreaper) become double-dash, bool flags get an explicit
 /// "=true" so they never swallow the next word, and for kill/ps/exec a "--" is placed
 /// after the first positional so the container's own command line is left alone.
+/// A single-valued flag given twice keeps its last value, as Go's flag packages do.
 /// Unknown flags are reported here, naming the flag.
 /// </summary>
 public static class ArgvNormalizer
@@ -15,7 +16,8 @@ public static class ArgvNormalizer
 
     public static Result Normalize(IReadOnlyList<string> argv, IReadOnlyList<Option> globals, IReadOnlyList<CommandDef> commands)
     {
-        var output = new List<string>();
+        var output = new List<string?>();
+        var seen = new Dictionary<Option, Range>();
         int i = 0;
         bool version = false;
         while (i < argv.Count && IsFlag(argv[i]))
@@ -27,10 +29,10 @@ public static class ArgvNormalizer
                 throw new UsageException($"flag provided but not defined: {argv[i]}");
             if (option.Name == "--version")
                 version = true;
-            i = Append(output, argv, i, token, option);
+            i = Append(output, seen, argv, i, token, option);
         }
         if (i >= argv.Count)
-            return new Result([.. output], null, version);
+            return new Result(Kept(output), null, version);
 
         var name = argv[i];
         var command = commands.FirstOrDefault(c => c.Name == name || c.Command.Aliases.Contains(name))
@@ -57,7 +59,7 @@ public static class ArgvNormalizer
                 }
                 if (option is null)
                     throw new UsageException($"{command.Name}: flag provided but not defined: {arg}");
-                i = Append(output, argv, i, token, option);
+                i = Append(output, seen, argv, i, token, option);
                 continue;
             }
             output.Add(arg);
@@ -70,8 +72,10 @@ public static class ArgvNormalizer
                 break;
             }
         }
-        return new Result([.. output], command, version);
+        return new Result(Kept(output), command, version);
     }
+
+    private static string[] Kept(List<string?> output) => [.. output.OfType<string>()];
 
     private static bool IsFlag(string arg) => arg.Length > 1 && arg[0] == '-' && arg != "--";
 
@@ -96,7 +100,23 @@ public static class ArgvNormalizer
     private static Option? Find(string name, IEnumerable<Option> options) =>
         options.FirstOrDefault(o => o.Name == name || o.Aliases.Contains(name));
 
-    private static int Append(List<string> output, IReadOnlyList<string> argv, int i, string token, Option option)
+    /// <summary>Appends one flag (and its value), blanking an earlier occurrence of the same single-valued flag.</summary>
+    private static int Append(List<string?> output, Dictionary<Option, Range> seen, IReadOnlyList<string> argv, int i, string token, Option option)
+    {
+        if (!option.ValueType.IsArray)
+        {
+            if (seen.TryGetValue(option, out var earlier))
+                for (int k = earlier.Start.Value; k < earlier.End.Value; k++)
+                    output[k] = null;
+            int start = output.Count;
+            int next = AppendFlag(output, argv, i, token, option);
+            seen[option] = start..output.Count;
+            return next;
+        }
+        return AppendFlag(output, argv, i, token, option);
+    }
+
+    private static int AppendFlag(List<string?> output, IReadOnlyList<string> argv, int i, string token, Option option)
     {
         bool hasValue = token.Contains('=');
         if (option.ValueType == typeof(bool))

@@ -10,12 +10,14 @@ namespace Runc.Sharp.Lifecycle;
 /// </summary>
 public static class Updater
 {
-    public static void Update(RuntimeOptions o, string id, Resources resources)
+    /// <summary><paramref name="read"/> runs once the container is known to be running, as in runc: `-r -` never waits on stdin for a container that does not exist.</summary>
+    public static void Update(RuntimeOptions o, string id, Func<Resources> read)
     {
         using var held = o.Store.OpenLocked(id);
         var state = o.Store.Read(id);
         if (StatusDeriver.Derive(o.Store, state) == ContainerStatus.Stopped)
             throw new RuncsException($"container {id} is not running");
+        var resources = read();
         var spec = o.Store.ReadSpec(id);
         var linux = (spec.Linux ?? new Spec.Linux()) with { Resources = resources };
         var cgroups = new FsCgroupManager(state.CgroupPaths ?? new Dictionary<string, string>());

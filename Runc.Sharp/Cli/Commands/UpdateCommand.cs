@@ -31,9 +31,9 @@ public static class UpdateCommand
         {
             if (!string.IsNullOrEmpty(inv.Get(l3)) || !string.IsNullOrEmpty(inv.Get(memBw)))
                 throw new RuncsException("update: Intel RDT is not supported by runcs");
-            Resources r;
+            Func<Resources> read;
             if (inv.Get(resources) is { Length: > 0 } source)
-                r = Updater.Read(source);
+                read = () => Updater.Read(source);
             else
             {
                 ulong? U(Option<string> o) => inv.Get(o) is { Length: > 0 } v ? ulong.Parse(v, CultureInfo.InvariantCulture) : null;
@@ -41,7 +41,7 @@ public static class UpdateCommand
                 long? Bytes(Option<string> o) => inv.Get(o) is { Length: > 0 } v ? Sizes.Parse(v, o.Name) : null;
                 try
                 {
-                    r = new Resources
+                    var r = new Resources
                     {
                         Memory = new MemoryResources { Limit = Bytes(memory), Reservation = Bytes(reservation), Swap = Bytes(swap) },
                         Cpu = new CpuResources
@@ -52,6 +52,7 @@ public static class UpdateCommand
                         Pids = inv.Get(pids) is { Length: > 0 } ? new PidsResources { Limit = L(pids) } : null,
                         BlockIO = inv.Get(blkioWeight) is { Length: > 0 } w ? new BlockIo { Weight = ushort.Parse(w, CultureInfo.InvariantCulture) } : null,
                     };
+                    read = () => r;
                 }
                 catch (FormatException e)
                 {
@@ -62,7 +63,7 @@ public static class UpdateCommand
                     throw new UsageException($"update: {e.Message}");
                 }
             }
-            Updater.Update(RuntimeOptionsOf.From(inv.Global), inv.Id, r);
+            Updater.Update(RuntimeOptionsOf.From(inv.Global), inv.Id, read);
             return 0;
         });
     }
