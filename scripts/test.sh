@@ -27,6 +27,11 @@ total=$(grep -E '^Total tests:[[:space:]]+[0-9]+' "$log" | tail -1 | grep -oE '[
 passed=$(count Passed)
 failed=$(count Failed)
 skipped=$(count Skipped)
+# Repeat each failure (name, message, the start of its stack) next to the summary,
+# so that a reader who sees only the end of the output still learns what failed.
+awk '/^[[:space:]]+Failed [^:]/ { n = 0; on = 1; print "FAILED:" substr($0, index($0, "Failed") + 6); next }
+     /^[[:space:]]+(Passed|Skipped) / || /^Total tests:/ { on = 0 }
+     on && n++ < 25 { print }' "$log"
 rm -f "$log"
 if [ -z "$total" ]; then
   echo "0 passed, 1 failed (the test run produced no summary; exit status $status)"
