@@ -127,6 +127,27 @@ public class CliTests
     }
 
     [Test]
+    public void RepeatedFlagKeepsTheLastValue()
+    {
+        using var log = new TempDir();
+        var (first, last) = (Path.Combine(log.Path, "first.log"), Path.Combine(log.Path, "last.log"));
+        var r = Runcs("--log", first, "--log", last, "--log-format", "text", "--log-format=json", "state", "nonexistent-id");
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString());
+        Assert.That(File.Exists(first), Is.False);
+        Assert.That(JsonNode.Parse(File.ReadAllLines(last).Last())!["msg"]!.GetValue<string>(), Is.EqualTo("container does not exist"));
+    }
+
+    [Test]
+    public void UpdateFromStdinOfAMissingContainerDoesNotWaitForInput()
+    {
+        using var dir = new TempDir();
+        // The shell holds the fifo open for writing too, so a read of it would never end.
+        var r = Integration.Runcs.Exec("/bin/sh", ["-c", "mkfifo \"$1/in\" && exec 3<>\"$1/in\" && exec \"$2\" --root \"$1/root\" update -r - nonexistent-id <&3",
+            "sh", dir.Path, Integration.Runcs.Binary], timeout: TimeSpan.FromSeconds(20));
+        AssertOneErrorLine(r, "container does not exist");
+    }
+
+    [Test]
     public void SpecRefusesToOverwrite()
     {
         using var dir = new TempDir();
