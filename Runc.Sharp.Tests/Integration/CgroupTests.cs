@@ -17,6 +17,30 @@ public class CgroupTests
         return Path.Combine(mount + line!.Split(':')[2], file);
     }
 
+    /// <summary>
+    /// The init and an exec'd process enter the container's cgroup in every hierarchy,
+    /// v1 and unified: the cloned child moves itself there (Cgroups/CgroupEntry.cs).
+    /// </summary>
+    [Test]
+    public void InitAndExecdProcessAreInTheContainersCgroupInEveryHierarchy()
+    {
+        using var b = new TestBundle("sleep", "1000");
+        Assert.That(b.Run("-d").ExitCode, Is.Zero);
+        var pidFile = Path.Combine(b.Dir, "exec.pid");
+        Assert.That(b.Runcs("exec", "-d", "--pid-file", pidFile, b.Id, "sleep", "1000").ExitCode, Is.Zero);
+        var init = b.State()["pid"]!.GetValue<int>();
+        var execd = int.Parse(File.ReadAllText(pidFile));
+        var hierarchies = File.ReadAllLines("/proc/self/cgroup").Length;
+        foreach (var pid in new[] { init, execd })
+        {
+            var lines = File.ReadAllLines($"/proc/{pid}/cgroup");
+            Assert.That(lines, Has.Length.EqualTo(hierarchies));
+            Assert.That(lines.Where(l => !l.EndsWith("/" + b.Id, StringComparison.Ordinal)), Is.Empty, $"pid {pid}: {string.Join("; ", lines)}");
+        }
+        Assert.That(b.Runcs("delete", "-f", b.Id).ExitCode, Is.Zero);
+        Assert.That(b.CgroupDirs(), Is.Empty);
+    }
+
     [Test]
     public void PidsLimitMakesForkFail()
     {

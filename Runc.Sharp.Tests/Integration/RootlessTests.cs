@@ -116,6 +116,19 @@ public class RootlessTests
     }
 
     [Test]
+    public void TheInitOfARootlessContainerIsASealedCopy()
+    {
+        var bundle = Bundle("true");
+        Assert.That(AsUser(bundle, "create", "rl-image").ExitCode, Is.Zero);
+        var pid = JsonNode.Parse(AsUser(bundle, "state", "rl-image").Stdout)!["pid"]!.GetValue<int>();
+        // An unprivileged user cannot make the overlay root's inits run from (CVE-2019-5736).
+        Assert.That(File.ResolveLinkTarget($"/proc/{pid}/exe", false)?.ToString(), Does.StartWith("/memfd:runcs"));
+        Assert.That(() => File.OpenWrite($"/proc/{pid}/exe").Dispose(), Throws.InstanceOf<UnauthorizedAccessException>().Or.InstanceOf<IOException>(),
+            "the memfd is sealed against writes (F_SEAL_WRITE), so not even root can change it");
+        Assert.That(AsUser(bundle, "delete", "--force", "rl-image").ExitCode, Is.Zero);
+    }
+
+    [Test]
     public void LimitsWithoutADelegatedCgroupAreRefusedByName()
     {
         var bundle = Bundle("true", c => c["linux"]!["resources"] = new JsonObject { ["memory"] = new JsonObject { ["limit"] = 64 << 20 } });

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Runc.Sharp.Cgroups;
 
 /// <summary>
@@ -34,13 +32,6 @@ public sealed class FsCgroupManager : ICgroupManager
 
     public void Set(CgroupMode mode, Spec.Linux? linux, bool includeDevices) =>
         Resources.ResourceApplier.Apply(mode, _paths, linux, includeDevices);
-
-    public void Apply(int pid)
-    {
-        var text = pid.ToString(CultureInfo.InvariantCulture);
-        foreach (var dir in _paths.Values.Distinct())
-            CgroupFiles.Write(dir, "cgroup.procs", text);
-    }
 
     public bool TryKillAll()
     {

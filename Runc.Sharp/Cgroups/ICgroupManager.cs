@@ -9,9 +9,6 @@ public interface ICgroupManager
     /// <summary>Creates every directory; returns those that already existed.</summary>
     IReadOnlyList<string> Create();
 
-    /// <summary>Moves a process into every hierarchy.</summary>
-    void Apply(int pid);
-
     void Freeze();
     void Thaw();
     bool IsFrozen();

@@ -6,34 +6,38 @@ namespace Runc.Sharp.Launch;
 /// <summary>What the parent provides for one launch.</summary>
 /// <param name="Linux">The config's linux section, for the id maps.</param>
 /// <param name="InheritedFds">Descriptors the init inherits (fifo, console socket); their numbers travel in the config.</param>
+/// <param name="Cgroups">The cgroups the child enters before it execs the init.</param>
+/// <param name="StateDir">The container's state dir (for <see cref="SelfImage.Create"/>).</param>
 public sealed record LaunchPlan(
     Spec.Linux? Linux,
     NamespacePlan Namespaces,
     IReadOnlyList<int> InheritedFds,
-    bool DenySetgroups);
+    bool DenySetgroups,
+    ChildCgroups Cgroups,
+    string StateDir);
 
 /// <summary>A started init stage: its host pid and the parent's end of the channel.</summary>
-public sealed class LaunchedInit(int pid, InitChannel channel, IReadOnlyList<string> childJoins) : IDisposable
+public sealed class LaunchedInit(int pid, InitChannel channel, ChildSteps childSteps) : IDisposable
 {
     public int Pid { get; } = pid;
     public InitChannel Channel { get; } = channel;
-    /// <summary>The namespaces the raw child joins, in order ("net /proc/…"), to name a failed setns.</summary>
-    public IReadOnlyList<string> ChildJoins { get; } = childJoins;
+    /// <summary>What the raw child did before exec, to name a step that failed.</summary>
+    public ChildSteps ChildSteps { get; } = childSteps;
     public void Dispose() => Channel.Dispose();
 }
 
 /// <summary>
-/// The parent's half of a launch: clone the child, write its id maps, let the caller
-/// place it in cgroups, release it, send the config, then serve its requests until it
-/// is ready (or report its failure).
+/// The parent's half of a launch: clone the child (which enters its cgroups), write its
+/// id maps, release it, send the config, then serve its requests until it is ready (or
+/// report its failure).
 /// </summary>
 public static class Launcher
 {
-    /// <param name="prepare">Called with the child's host pid (cgroup placement) before the config is sent; returns that config.</param>
+    /// <param name="prepare">Called with the init's host pid before the config is sent; returns that config.</param>
     public static LaunchedInit Start(LaunchPlan plan, Func<int, InitConfig> prepare)
     {
         var (parentEnd, childEnd) = UnixSocket.SeqPacketPair();
-        using var image = SelfImage.Create();
+        using var image = SelfImage.Create(plan.StateDir);
         var joinFds = new List<(FileDescriptor Fd, string Type)>();
         Spawner.Child? child = null;
         try
@@ -71,12 +75,13 @@ public static class Launcher
                 BecomeRootInUserNamespace: plan.Namespaces.NewUser || joinFds.Any(j => j.Type == "user"),
                 ForkInside: forkInside,
                 UnshareBeforeFork: unshare,
-                TimeOffsets: offsets is null ? null : TimeOffsetsText(offsets));
+                TimeOffsets: offsets is null ? null : TimeOffsetsText(offsets),
+                Cgroups: plan.Cgroups);
             child = pidJoin is null || forkInside ? Spawner.Spawn(request) : PidNamespace.SpawnInside(pidJoin, () => Spawner.Spawn(request));
             childEnd.Dispose();
             foreach (var fd in inherited)
                 SysCall.SetCloexec(fd, true);
-            var childJoins = childJoinFds.Select(j => j.Type).ToList();
+            var childSteps = new ChildSteps(childJoinFds.Select(j => j.Type).ToList(), plan.Cgroups.Tasks.Select(t => t.Dir).ToList());
             var channel = new InitChannel(parentEnd);
             int initPid = child.Pid;
             LaunchedInit? launched = null;
@@ -85,12 +90,10 @@ public static class Launcher
             {
                 if (plan.Namespaces.NewUser)
                     IdMaps.Write(child.Pid, plan.Linux!, plan.DenySetgroups);
-                // The child execs the init image while the parent places it in cgroups (slow on
-                // cgroup v1); the init does nothing in the container before it gets the config.
                 child.Release();
                 if (request.Forks)
-                    initPid = ReceiveForkedPid(channel, child.Pid, childJoins);
-                launched = new LaunchedInit(initPid, channel, childJoins);
+                    initPid = ReceiveForkedPid(channel, child.Pid, childSteps);
+                launched = new LaunchedInit(initPid, channel, childSteps);
                 var config = prepare(initPid);
                 SendConfig(launched, config with { HostPid = initPid, MountNamespaceFd = mountJoin?.Value ?? -1 });
                 released = true;
@@ -121,7 +124,7 @@ public static class Launcher
         string.Concat(offsets.Select(kv => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value.Secs} {kv.Value.Nanosecs}\n")));
 
     /// <summary>The fork-inside child's report: the init's host pid; the child itself then exits and is reaped here.</summary>
-    private static int ReceiveForkedPid(InitChannel channel, int childPid, IReadOnlyList<string> childJoins)
+    private static int ReceiveForkedPid(InitChannel channel, int childPid, ChildSteps childSteps)
     {
         var msg = channel.Receive();
         switch (msg?.Type)
@@ -130,7 +133,7 @@ public static class Launcher
                 Reap(childPid, kill: false);
                 return BitConverter.ToInt32(msg.Value.Payload, 0);
             case MessageType.ChildFailed:
-                throw new RuncsException(Spawner.DescribeChildFailure(msg.Value.Payload, childJoins));
+                throw new RuncsException(Spawner.DescribeChildFailure(msg.Value.Payload, childSteps));
             default:
                 throw new RuncsException($"container init's parent exited before it forked the init ({ExitDescription(childPid)})");
         }
@@ -149,7 +152,7 @@ public static class Launcher
         catch (SyscallException e) when (e.Errno == Errno.EPIPE)
         {
             if (init.Channel.Receive() is { Type: MessageType.ChildFailed } failed)
-                throw new RuncsException(Spawner.DescribeChildFailure(failed.Payload, init.ChildJoins));
+                throw new RuncsException(Spawner.DescribeChildFailure(failed.Payload, init.ChildSteps));
             throw new RuncsException($"container init exited before it was configured ({ExitDescription(init.Pid)})");
         }
     }
@@ -172,7 +175,7 @@ public static class Launcher
                 case MessageType.Error:
                     throw new RuncsException(msg.Value.Text);
                 case MessageType.ChildFailed:
-                    throw new RuncsException(Spawner.DescribeChildFailure(msg.Value.Payload, init.ChildJoins));
+                    throw new RuncsException(Spawner.DescribeChildFailure(msg.Value.Payload, init.ChildSteps));
                 case MessageType.SeccompFdFollows:
                     int fd = UnixSocket.RecvFd(init.Channel.Fd.Value, "seccomp notify fd from container init");
                     if (seccompFd is null)

@@ -18,6 +18,7 @@ namespace Runc.Sharp.Launch;
 /// them (implies <paramref name="ForkInside"/>): a time namespace takes its offsets only
 /// before a process is in it, so the child writes <paramref name="TimeOffsets"/> in between.
 /// </param>
+/// <param name="Cgroups">The cgroups the child enters before anything else (none if null).</param>
 public sealed record SpawnRequest(
     ulong CloneFlags,
     IReadOnlyList<(int Fd, ulong Type)> JoinNamespaces,
@@ -27,10 +28,27 @@ public sealed record SpawnRequest(
     bool BecomeRootInUserNamespace,
     bool ForkInside = false,
     ulong UnshareBeforeFork = 0,
-    string? TimeOffsets = null)
+    string? TimeOffsets = null,
+    ChildCgroups? Cgroups = null)
 {
     /// <summary>Whether the child forks the init (and reports it with <see cref="MessageType.ChildForked"/>) rather than exec it itself.</summary>
     public bool Forks => ForkInside || UnshareBeforeFork != 0;
+}
+
+/// <summary>
+/// How the child enters its cgroups, with descriptors the parent opened: it writes "0"
+/// (itself) to each v1 hierarchy's `tasks` file, and clone3's CLONE_INTO_CGROUP puts it
+/// in the unified hierarchy's directory at birth.
+/// </summary>
+public sealed record ChildCgroups(IReadOnlyList<(int Fd, string Dir)> Tasks, int UnifiedFd, string? UnifiedDir)
+{
+    public static ChildCgroups None { get; } = new([], -1, null);
+}
+
+/// <summary>What the raw child does before exec, to name the step a ChildFailed report points at.</summary>
+public sealed record ChildSteps(IReadOnlyList<string> Namespaces, IReadOnlyList<string> CgroupDirs)
+{
+    public static ChildSteps None { get; } = new([], []);
 }
 
 /// <summary>
@@ -53,6 +71,9 @@ public static unsafe partial class Spawner
         public int SyncFd;
         public int ChannelFd;
         public int ImageFd;
+        public int TasksCount;
+        public int* TasksFds;
+        public byte* Self;
         public int NsCount;
         public int* NsFds;
         public long* NsTypes;
@@ -74,6 +95,7 @@ public static unsafe partial class Spawner
 
     private const long SysExitGroup = 231, SysClone = 56, SysOpen = 2;
     private const long CloneParent = 0x8000;
+    private const int NamespaceStep = 10, CgroupStep = 30;
 
     /// <summary>A cloned child waiting for <see cref="Release"/>.</summary>
     public sealed class Child : IDisposable
@@ -120,6 +142,11 @@ public static unsafe partial class Spawner
         var block = Prepare(request, pipe[0]);
         var a = (ChildArgs*)block;
         var clone = new CloneArgs { Flags = request.CloneFlags, ExitSignal = (ulong)Sig.CHLD };
+        if (request.Cgroups is { UnifiedFd: >= 0 } cgroups)
+        {
+            clone.Flags |= Clone.INTO_CGROUP;
+            clone.Cgroup = (ulong)cgroups.UnifiedFd;
+        }
         long pid = Libc.syscall_nogc(Sys.clone3, (long)&clone, sizeof(CloneArgs), 0, 0, 0, 0);
         if (pid == 0)
             ChildMain(a);
@@ -128,7 +155,7 @@ public static unsafe partial class Spawner
             int errno = *ErrnoLocation();
             syncWrite.Dispose();
             NativeMemory.Free((void*)block);
-            throw new SyscallException("clone3", "init", errno);
+            throw new SyscallException("clone3", (clone.Flags & Clone.INTO_CGROUP) != 0 ? $"init into cgroup {request.Cgroups!.UnifiedDir}" : "init", errno);
         }
         return new Child((int)pid, syncWrite, block);
     }
@@ -142,7 +169,8 @@ public static unsafe partial class Spawner
         var timensPath = SysCall.Utf8("/proc/self/timens_offsets");
         int stringBytes = strings.Sum(s => s.Length) + offsets.Length + timensPath.Length;
         int joins = r.JoinNamespaces.Count;
-        int size = sizeof(ChildArgs) + sizeof(long) * joins + sizeof(int) * joins + sizeof(nint) * (r.Argv.Count + 2) + stringBytes + 8;
+        var tasks = r.Cgroups?.Tasks ?? [];
+        int size = sizeof(ChildArgs) + sizeof(long) * joins + sizeof(int) * (joins + tasks.Count) + sizeof(nint) * (r.Argv.Count + 2) + stringBytes + 8 + 1 + 7;
         var block = (byte*)NativeMemory.AllocZeroed((nuint)size);
         var a = (ChildArgs*)block;
         byte* cursor = block + sizeof(ChildArgs);
@@ -155,6 +183,12 @@ public static unsafe partial class Spawner
             a->NsTypes[i] = (long)r.JoinNamespaces[i].Type;
         }
         cursor += sizeof(int) * joins;
+        a->TasksFds = (int*)cursor;
+        for (int i = 0; i < tasks.Count; i++)
+            a->TasksFds[i] = tasks[i].Fd;
+        a->TasksCount = tasks.Count;
+        cursor += sizeof(int) * tasks.Count;
+        cursor = (byte*)(((nint)cursor + 7) & ~7);
         a->Argv = (byte**)cursor;
         cursor += sizeof(nint) * (r.Argv.Count + 1);
         a->Envp = (byte**)cursor;
@@ -163,6 +197,8 @@ public static unsafe partial class Spawner
         cursor += 8;
         a->Empty = cursor;
         cursor += 1;
+        a->Self = cursor;
+        *cursor++ = (byte)'0';
         for (int i = 1; i < strings.Count; i++)
         {
             strings[i].CopyTo(new Span<byte>(cursor, strings[i].Length));
@@ -191,13 +227,18 @@ public static unsafe partial class Spawner
     // The child: raw syscalls only, no allocation, never returns.
     private static void ChildMain(ChildArgs* a)
     {
+        for (int i = 0; i < a->TasksCount; i++)
+        {
+            if (Libc.syscall_nogc(Sys.write, a->TasksFds[i], (long)a->Self, 1, 0, 0, 0) != 1)
+                Fail(a, (byte)(CgroupStep + i));
+        }
         byte go;
         if (Libc.syscall_nogc(Sys.read, a->SyncFd, (long)&go, 1, 0, 0, 0) != 1)
             Fail(a, 1);
         for (int i = 0; i < a->NsCount; i++)
         {
             if (Libc.syscall_nogc(Sys.setns, a->NsFds[i], a->NsTypes[i], 0, 0, 0, 0) != 0)
-                Fail(a, (byte)(10 + i));
+                Fail(a, (byte)(NamespaceStep + i));
         }
         if (a->UnshareFlags != 0 && Libc.syscall_nogc(Sys.unshare, a->UnshareFlags, 0, 0, 0, 0, 0) != 0)
             Fail(a, 7);
@@ -249,7 +290,7 @@ public static unsafe partial class Spawner
     }
 
     /// <summary>Text for a <see cref="MessageType.ChildFailed"/> payload.</summary>
-    public static string DescribeChildFailure(ReadOnlySpan<byte> payload, IReadOnlyList<string> joinedNamespaces)
+    public static string DescribeChildFailure(ReadOnlySpan<byte> payload, ChildSteps steps)
     {
         if (payload.Length < 5)
             return "init child failed";
@@ -264,7 +305,8 @@ public static unsafe partial class Spawner
             6 => "fork of the init inside the joined pid namespace",
             7 => "unshare of the pid and time namespaces for the init",
             8 => "write of /proc/self/timens_offsets (linux.timeOffsets)",
-            _ when step >= 10 && step - 10 < joinedNamespaces.Count => $"setns into the {joinedNamespaces[step - 10]} namespace (linux.namespaces)",
+            _ when step >= CgroupStep && step - CgroupStep < steps.CgroupDirs.Count => $"join of cgroup {steps.CgroupDirs[step - CgroupStep]}",
+            _ when step >= NamespaceStep && step - NamespaceStep < steps.Namespaces.Count => $"setns into the {steps.Namespaces[step - NamespaceStep]} namespace (linux.namespaces)",
             _ => $"step {step}",
         };
         return $"{what}: {SyscallException.Describe(errno)}";

@@ -109,12 +109,12 @@ public static class Creator
         using var idmaps = IdMapNamespaces.For(spec, denySetgroups: Libc.geteuid() != 0);
         config = config with { IdMapFds = idmaps.Fds };
         int[] inherited = [fifo.Value, .. console is null ? [] : new[] { console.Value }, .. idmaps.Fds.Select(f => f.Fd)];
-        var plan = new LaunchPlan(spec.Linux, namespaces, inherited, DenySetgroups: Libc.geteuid() != 0);
+        using var entry = new CgroupEntry(cgroups.Paths);
+        var plan = new LaunchPlan(spec.Linux, namespaces, inherited, DenySetgroups: Libc.geteuid() != 0, ContainerCgroups.ChildEntry(entry), o.Store.DirOf(r.Id));
 
         string hookState = "";
         using var init = Launcher.Start(plan, childPid =>
         {
-            cgroups.Apply(childPid);
             hookState = HookStates.Json(state, ContainerStatus.Created, childPid);
             return config with { HookState = hookState };
         });

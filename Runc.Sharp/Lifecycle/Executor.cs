@@ -1,3 +1,4 @@
+using Runc.Sharp.Cgroups;
 using System.Globalization;
 using Runc.Sharp.Launch;
 using Runc.Sharp.Linux;
@@ -76,13 +77,10 @@ public static class Executor
             ExtraEnv = extraEnv,
             NewUserNamespace = types.Contains("user"),
         };
-        var plan = new LaunchPlan(spec.Linux, new NamespacePlan(0, false, joins), route.ToInit is null ? [] : [route.ToInit.Value], DenySetgroups: false);
-        var cgroups = ContainerCgroups.For(state);
-        using var init = Launcher.Start(plan, pid =>
-        {
-            cgroups.Apply(pid);
-            return initConfig;
-        });
+        using var entry = new CgroupEntry(ContainerCgroups.For(state).Paths);
+        var plan = new LaunchPlan(spec.Linux, new NamespacePlan(0, false, joins), route.ToInit is null ? [] : [route.ToInit.Value],
+            DenySetgroups: false, ContainerCgroups.ChildEntry(entry), o.Store.DirOf(r.Id));
+        using var init = Launcher.Start(plan, _ => initConfig);
         try
         {
             Launcher.WaitReady(init, () => { }, fd => SeccompListener.Send(spec.Linux!.Seccomp!, spec.OciVersion ?? "", init.Pid,

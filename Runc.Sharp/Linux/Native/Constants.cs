@@ -14,7 +14,8 @@ internal static class Sys
         setresuid = 117, setresgid = 119, setgroups = 116, capset = 126, capget = 125, openat2 = 437,
         clone3 = 435, pidfd_open = 434, close_range = 436, seccomp = 317, keyctl = 250, mount_setattr = 442,
         open_tree = 428, move_mount = 429, ioprio_set = 251, sched_setattr = 314, set_mempolicy = 238,
-        execveat = 322, readlinkat = 267, unshare = 272, getpid = 39, kill = 62, prctl = 157, pidfd_send_signal = 424;
+        execveat = 322, readlinkat = 267, unshare = 272, getpid = 39, kill = 62, prctl = 157, pidfd_send_signal = 424,
+        fsopen = 430, fsconfig = 431, fsmount = 432;
 }
 
 internal static class Clone
