@@ -25,7 +25,7 @@ public class ArgvNormalizerTests
     /// <summary>Parses normalized args with CliApp's own root command and parser configuration.</summary>
     private ParseResult Parse(params string[] argv)
     {
-        var root = CliApp.BuildRoot(_globals, _commands);
+        var root = CliApp.BuildRoot(_globals, _commands, forHelp: false);
         var parse = root.Parse(Args(argv), CliApp.ParserConfig);
         Assert.That(parse.Errors, Is.Empty, () => string.Join("; ", parse.Errors.Select(e => e.Message)));
         return parse;

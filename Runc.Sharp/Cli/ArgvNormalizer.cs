@@ -12,7 +12,7 @@ namespace Runc.Sharp.Cli;
 /// </summary>
 public static class ArgvNormalizer
 {
-    public sealed record Result(string[] Args, CommandDef? Command, bool VersionRequested);
+    public sealed record Result(string[] Args, CommandDef? Command, bool VersionRequested, bool HelpRequested = false);
 
     public static Result Normalize(IReadOnlyList<string> argv, IReadOnlyList<Option> globals, IReadOnlyList<CommandDef> commands)
     {
@@ -24,7 +24,7 @@ public static class ArgvNormalizer
         {
             var (token, option) = Resolve(argv[i], globals);
             if (IsHelp(token))
-                return new Result([.. argv], null, false);
+                return new Result([.. argv], null, false, HelpRequested: true);
             if (option is null)
                 throw new UsageException($"flag provided but not defined: {argv[i]}");
             if (option.Name == "--version")
@@ -40,6 +40,7 @@ public static class ArgvNormalizer
         output.Add(name);
         i++;
         int positionals = 0;
+        bool help = false;
         while (i < argv.Count)
         {
             var arg = argv[i];
@@ -54,6 +55,7 @@ public static class ArgvNormalizer
                 if (IsHelp(token))
                 {
                     output.Add("--help");
+                    help = true;
                     i++;
                     continue;
                 }
@@ -72,7 +74,7 @@ public static class ArgvNormalizer
                 break;
             }
         }
-        return new Result(Kept(output), command, version);
+        return new Result(Kept(output), command, version, help);
     }
 
     private static string[] Kept(List<string?> output) => [.. output.OfType<string>()];

@@ -20,7 +20,6 @@ public static class CliApp
     {
         var globals = new GlobalOptions();
         var commands = CommandTable.All();
-        var root = BuildRoot(globals, commands);
         ArgvNormalizer.Result normalized;
         try
         {
@@ -37,22 +36,22 @@ public static class CliApp
             return 0;
         }
         var config = ParserConfig;
-        var parse = root.Parse(normalized.Args, config);
+        bool help = normalized.HelpRequested || normalized.Command is null;
+        var parse = BuildRoot(globals, commands, help).Parse(normalized.Args, config);
         if (parse.Errors.Count > 0)
         {
             StdErr.WriteLine($"runcs: {parse.Errors[0].Message}");
             return 1;
         }
-        if (parse.Action is HelpAction || normalized.Command is null)
+        if (help || normalized.Command is not { } def)
             return ShowHelp(parse);
 
-        var def = normalized.Command;
         var args = parse.GetValue(def.Positionals) ?? [];
         if (args.Length < def.MinArgs || args.Length > def.MaxArgs)
         {
             Console.Out.WriteLine("Incorrect Usage.");
             Console.Out.WriteLine();
-            ShowHelp(root.Parse([def.Name, "--help"], config));
+            ShowHelp(BuildRoot(new GlobalOptions(), CommandTable.All(), forHelp: true).Parse([def.Name, "--help"], config));
             StdErr.WriteLine($"runcs: {def.ArgumentCountProblem(args.Length)}");
             return 1;
         }
@@ -83,12 +82,22 @@ public static class CliApp
         return 0;
     }
 
-    internal static RootCommand BuildRoot(GlobalOptions globals, IReadOnlyList<CommandDef> commands)
+    /// <summary>
+    /// The parse tree. Only help needs a RootCommand: its help option reads System.CommandLine's
+    /// resources, and a ResourceManager's first use searches assembly attributes through
+    /// reflection metadata, a cost every start would pay. Other runs parse with a plain Command.
+    /// </summary>
+    internal static Command BuildRoot(GlobalOptions globals, IReadOnlyList<CommandDef> commands, bool forHelp)
     {
-        var root = new RootCommand(Usage);
-        foreach (var option in root.Options.Where(o => o is VersionOption).ToList())
-            root.Options.Remove(option);
-        root.Directives.Clear();
+        var root = new Command("runcs", Usage);
+        if (forHelp)
+        {
+            var rootCommand = new RootCommand(Usage);
+            foreach (var option in rootCommand.Options.Where(o => o is VersionOption).ToList())
+                rootCommand.Options.Remove(option);
+            rootCommand.Directives.Clear();
+            root = rootCommand;
+        }
         foreach (var option in globals.All)
             root.Add(option);
         foreach (var command in commands)
