@@ -94,6 +94,15 @@ public class CliTests
     }
 
     [Test]
+    public void NoArgumentsPrintsHelpAsRuncDoes()
+    {
+        var r = Runcs();
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        Assert.That(r.Stdout, Does.Contain("Usage:").And.Contain("state"));
+        Assert.That(r.Stderr, Is.Empty);
+    }
+
+    [Test]
     public void WrongArgumentCountPrintsIncorrectUsage()
     {
         var r = Runcs("state");

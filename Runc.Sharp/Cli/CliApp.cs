@@ -38,13 +38,14 @@ public static class CliApp
         var config = ParserConfig;
         bool help = normalized.HelpRequested || normalized.Command is null;
         var parse = BuildRoot(globals, commands, help).Parse(normalized.Args, config);
+        // No command at all is a request for help, as in runc, not a missing-command error.
+        if (help || normalized.Command is not { } def)
+            return ShowHelp(parse);
         if (parse.Errors.Count > 0)
         {
             StdErr.WriteLine($"runcs: {parse.Errors[0].Message}");
             return 1;
         }
-        if (help || normalized.Command is not { } def)
-            return ShowHelp(parse);
 
         var args = parse.GetValue(def.Positionals) ?? [];
         if (args.Length < def.MinArgs || args.Length > def.MaxArgs)
