@@ -21,6 +21,7 @@ public static class InitMain
         using var channel = new InitChannel(new FileDescriptor(fd));
         try
         {
+            JsonWarmup.InitConfig();
             var first = channel.Receive();
             if (first is not { Type: MessageType.Config } msg)
                 throw new RuncsException("init: expected the configuration from the parent");
@@ -28,8 +29,8 @@ public static class InitMain
                 ?? throw new RuncsException("init: empty configuration");
             foreach (var inherited in new[] { fd, config.FifoFd, config.ConsoleSocketFd, config.MountNamespaceFd }.Concat(config.IdMapFds.Select(f => f.Fd)).Where(f => f >= 0))
                 SysCall.SetCloexec(inherited, true);
-            // The parent placed this process in its cgroups before sending the config, so a
-            // new cgroup namespace now has the container's cgroup as its root.
+            // This process entered its cgroups before it exec'd the init, so a new cgroup
+            // namespace now has the container's cgroup as its root.
             if (config.PrivateCgroupNamespace && Linux.Native.Libc.unshare((int)Linux.Native.Clone.NEWCGROUP) != 0)
                 throw SyscallException.FromLast("unshare(CLONE_NEWCGROUP)", "linux.namespaces cgroup");
             WriteProcfsBeforeContainerMounts(config);
