@@ -33,7 +33,7 @@ public class FormatTests
     [Test]
     public void StateFieldOrderIsRuncs()
     {
-        var json = JsonSerializer.Serialize(Sample(new Dictionary<string, string> { ["k"] = "v" }), LifecycleJson.Indented.OciState);
+        var json = Sample(new Dictionary<string, string> { ["k"] = "v" }).ToIndentedJson();
         using var doc = JsonDocument.Parse(json);
         Assert.That(doc.RootElement.EnumerateObject().Select(p => p.Name),
             Is.EqualTo(new[] { "ociVersion", "id", "pid", "status", "bundle", "rootfs", "created", "annotations", "owner" }));
@@ -43,7 +43,7 @@ public class FormatTests
     [Test]
     public void StateOmitsNullAnnotations()
     {
-        var json = JsonSerializer.Serialize(Sample(null), LifecycleJson.Indented.OciState);
+        var json = Sample(null).ToIndentedJson();
         using var doc = JsonDocument.Parse(json);
         Assert.That(doc.RootElement.EnumerateObject().Select(p => p.Name),
             Is.EqualTo(new[] { "ociVersion", "id", "pid", "status", "bundle", "rootfs", "created", "owner" }));

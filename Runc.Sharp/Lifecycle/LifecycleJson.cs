@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Runc.Sharp.Lifecycle;
@@ -10,13 +9,4 @@ namespace Runc.Sharp.Lifecycle;
 [JsonSerializable(typeof(OciState))]
 [JsonSerializable(typeof(List<OciState>))]
 [JsonSerializable(typeof(List<int>))]
-internal sealed partial class LifecycleJson : JsonSerializerContext
-{
-    /// <summary>Two-space indentation, as Go's json.MarshalIndent(v, "", "  ").</summary>
-    public static readonly LifecycleJson Indented = new(new JsonSerializerOptions
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        WriteIndented = true,
-    });
-}
+internal sealed partial class LifecycleJson : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 
 namespace Runc.Sharp.Lifecycle;
 
@@ -27,6 +28,19 @@ public sealed record OciState(
         Rfc3339Nano(s.Created),
         s.Annotations is { Count: > 0 } a ? a : null,
         owner);
+
+    /// <summary>
+    /// As Go's json.MarshalIndent(v, "", "  "), with no trailing newline. The indenting is
+    /// the writer's, so the metadata is that of the context that reads state.json: a second
+    /// context would build its own (~0.5 ms of a 5 ms `state`).
+    /// </summary>
+    public string ToIndentedJson()
+    {
+        using var text = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(text, new JsonWriterOptions { Indented = true }))
+            JsonSerializer.Serialize(writer, this, LifecycleJson.Default.OciState);
+        return System.Text.Encoding.UTF8.GetString(text.GetBuffer(), 0, (int)text.Length);
+    }
 
     /// <summary>Go's time.RFC3339Nano: fractional seconds without trailing zeros, "Z" for UTC.</summary>
     public static string Rfc3339Nano(DateTime utc)

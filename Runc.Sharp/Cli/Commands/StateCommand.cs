@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Runc.Sharp.Lifecycle;
 
 namespace Runc.Sharp.Cli.Commands;
@@ -9,8 +8,7 @@ public static class StateCommand
         new("state", "output the state of a container", "<container-id>", 1, 1, [], inv =>
         {
             var state = Queries.State(inv.Global.Store, inv.Id);
-            // runc prints json.MarshalIndent output with no trailing newline.
-            Console.Out.Write(JsonSerializer.Serialize(state, LifecycleJson.Indented.OciState));
+            Console.Out.Write(state.ToIndentedJson());
             return 0;
         });
 }
