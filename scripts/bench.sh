@@ -73,9 +73,13 @@ row() { # label, then per runtime: a command template with {b} (binary) {r} (roo
   printf '| %7s | %7s |\n' "$(ratio "$r" "$c")" "$(ratio "$r" "$k")"
 }
 
-# A created container for `state`.
+# A created container for `state`, and a running one with limits for `events --stats`.
+sleeper="$work/sleeper"
+mkdir -p "$sleeper"
+jq '.process.args = ["sleep", "1000"]' "$limits/config.json" > "$sleeper/config.json"
 for n in "${usable[@]}"; do
   "${bin[$n]}" --root "$work/root-$n" create --bundle "$bundle" state-$n >/dev/null
+  "${bin[$n]}" --root "$work/root-$n" run -d --bundle "$sleeper" events-$n >/dev/null
 done
 
 echo
@@ -88,6 +92,7 @@ row "state (created container)" "{b} --root {r} state state-{n}"
 row "run /bin/true" "{b} --root {r} run --bundle {bundle} run-{n}"
 row "create+start+delete" "sh -c '{b} --root {r} create --bundle {bundle} csd-{n} && {b} --root {r} start csd-{n} && {b} --root {r} delete --force csd-{n}'"
 row "create+start+delete, limits" "sh -c '{b} --root {r} create --bundle {limits} lim-{n} && {b} --root {r} start lim-{n} && {b} --root {r} delete --force lim-{n}'"
+row "events --stats (limits)" "{b} --root {r} events --stats events-{n}"
 
 echo
 echo "peak RSS (KB, /usr/bin/time; for run it includes the container's init before exec)"
@@ -108,6 +113,7 @@ for label in "--version" "spec" "state" "run"; do
 done
 for n in "${usable[@]}"; do
   "${bin[$n]}" --root "$work/root-$n" delete --force state-$n >/dev/null 2>&1 || true
+  "${bin[$n]}" --root "$work/root-$n" delete --force events-$n >/dev/null 2>&1 || true
 done
 
 # The same comparison under containerd and dockerd, and with Docker's seccomp profile.
