@@ -40,16 +40,10 @@ public sealed record SpawnRequest(
 /// (itself) to each v1 hierarchy's `tasks` file, and clone3's CLONE_INTO_CGROUP puts it
 /// in the unified hierarchy's directory at birth.
 /// </summary>
-public sealed record ChildCgroups(IReadOnlyList<(int Fd, string Dir)> Tasks, int UnifiedFd, string? UnifiedDir)
-{
-    public static ChildCgroups None { get; } = new([], -1, null);
-}
+public sealed record ChildCgroups(IReadOnlyList<(int Fd, string Dir)> Tasks, int UnifiedFd, string? UnifiedDir);
 
 /// <summary>What the raw child does before exec, to name the step a ChildFailed report points at.</summary>
-public sealed record ChildSteps(IReadOnlyList<string> Namespaces, IReadOnlyList<string> CgroupDirs)
-{
-    public static ChildSteps None { get; } = new([], []);
-}
+public sealed record ChildSteps(IReadOnlyList<string> Namespaces, IReadOnlyList<string> CgroupDirs);
 
 /// <summary>
 /// Starts the init stage with a raw clone3. The child branch runs only raw system
