@@ -14,7 +14,11 @@ public static class ArgvNormalizer
 {
     public sealed record Result(string[] Args, CommandDef? Command, bool VersionRequested, bool HelpRequested = false);
 
-    public static Result Normalize(IReadOnlyList<string> argv, IReadOnlyList<Option> globals, IReadOnlyList<CommandDef> commands)
+    public static Result Normalize(IReadOnlyList<string> argv, IReadOnlyList<Option> globals, IReadOnlyList<CommandDef> commands) =>
+        Normalize(argv, globals, () => commands);
+
+    /// <param name="commands">Built only once a command name is to be looked up: `runcs --version` needs none.</param>
+    public static Result Normalize(IReadOnlyList<string> argv, IReadOnlyList<Option> globals, Func<IReadOnlyList<CommandDef>> commands)
     {
         var output = new List<string?>();
         var seen = new Dictionary<Option, Range>();
@@ -35,7 +39,7 @@ public static class ArgvNormalizer
             return new Result(Kept(output), null, version);
 
         var name = argv[i];
-        var command = commands.FirstOrDefault(c => c.Name == name || c.Command.Aliases.Contains(name))
+        var command = commands().FirstOrDefault(c => c.Name == name || c.Command.Aliases.Contains(name))
             ?? throw new UsageException($"no such command: {name} (see runcs --help)");
         output.Add(name);
         i++;

@@ -19,11 +19,11 @@ public static class CliApp
     public static int Run(string[] argv)
     {
         var globals = new GlobalOptions();
-        var commands = CommandTable.All();
+        var commands = new Lazy<IReadOnlyList<CommandDef>>(CommandTable.All);
         ArgvNormalizer.Result normalized;
         try
         {
-            normalized = ArgvNormalizer.Normalize(argv, [.. globals.All], commands);
+            normalized = ArgvNormalizer.Normalize(argv, [.. globals.All], () => commands.Value);
         }
         catch (UsageException e)
         {
@@ -37,7 +37,7 @@ public static class CliApp
         }
         var config = ParserConfig;
         bool help = normalized.HelpRequested || normalized.Command is null;
-        var parse = BuildRoot(globals, commands, help).Parse(normalized.Args, config);
+        var parse = BuildRoot(globals, commands.Value, help).Parse(normalized.Args, config);
         // No command at all is a request for help, as in runc, not a missing-command error.
         if (help || normalized.Command is not { } def)
             return ShowHelp(parse);
