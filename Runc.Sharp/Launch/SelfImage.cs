@@ -10,7 +10,7 @@ namespace Runc.Sharp.Launch;
 /// (as runc 1.2 does): nothing to copy, a write through it fails with EROFS, and the
 /// overlay is a detached mount that exists only while an init runs from it. Otherwise
 /// (rootless, or a kernel or filesystem that refuses the overlay) a sealed, read-only
-/// memfd copy, which costs ~9 ms of CPU for this 8 MB binary.
+/// memfd copy, which costs ~9 ms of CPU for this ~9 MB binary.
 /// </summary>
 public static unsafe class SelfImage
 {
