@@ -19,7 +19,7 @@ public class CgroupTests
 
     /// <summary>
     /// The init and an exec'd process enter the container's cgroup in every hierarchy,
-    /// v1 and unified: the cloned child moves itself there (Cgroups/CgroupEntry.cs).
+    /// v1 and unified: the cloned child moves itself there (Launch/ChildCgroups.cs).
     /// </summary>
     [Test]
     public void InitAndExecdProcessAreInTheContainersCgroupInEveryHierarchy()

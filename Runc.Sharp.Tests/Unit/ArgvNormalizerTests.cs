@@ -18,7 +18,7 @@ public class ArgvNormalizerTests
     }
 
     private ArgvNormalizer.Result Normalize(params string[] argv) =>
-        ArgvNormalizer.Normalize(argv, [.. _globals.All], _commands);
+        ArgvNormalizer.Normalize(argv, [.. _globals.All], () => _commands);
 
     private string[] Args(params string[] argv) => Normalize(argv).Args;
 

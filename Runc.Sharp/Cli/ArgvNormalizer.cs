@@ -14,9 +14,6 @@ public static class ArgvNormalizer
 {
     public sealed record Result(string[] Args, CommandDef? Command, bool VersionRequested, bool HelpRequested = false);
 
-    public static Result Normalize(IReadOnlyList<string> argv, IReadOnlyList<Option> globals, IReadOnlyList<CommandDef> commands) =>
-        Normalize(argv, globals, () => commands);
-
     /// <param name="commands">Built only once a command name is to be looked up: `runcs --version` needs none.</param>
     public static Result Normalize(IReadOnlyList<string> argv, IReadOnlyList<Option> globals, Func<IReadOnlyList<CommandDef>> commands)
     {

@@ -35,13 +35,6 @@ public sealed record SpawnRequest(
     public bool Forks => ForkInside || UnshareBeforeFork != 0;
 }
 
-/// <summary>
-/// How the child enters its cgroups, with descriptors the parent opened: it writes "0"
-/// (itself) to each v1 hierarchy's `tasks` file, and clone3's CLONE_INTO_CGROUP puts it
-/// in the unified hierarchy's directory at birth.
-/// </summary>
-public sealed record ChildCgroups(IReadOnlyList<(int Fd, string Dir)> Tasks, int UnifiedFd, string? UnifiedDir);
-
 /// <summary>What the raw child does before exec, to name the step a ChildFailed report points at.</summary>
 public sealed record ChildSteps(IReadOnlyList<string> Namespaces, IReadOnlyList<string> CgroupDirs);
 

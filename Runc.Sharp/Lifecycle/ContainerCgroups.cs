@@ -8,9 +8,6 @@ public static class ContainerCgroups
 {
     public static ICgroupManager For(ContainerState state) => new FsCgroupManager(state.CgroupPaths ?? new Dictionary<string, string>());
 
-    /// <summary>The launch's view of <paramref name="entry"/>: the descriptors the cloned child enters its cgroups with.</summary>
-    public static Launch.ChildCgroups ChildEntry(CgroupEntry entry) => new(entry.Tasks, entry.UnifiedFd, entry.UnifiedDir);
-
     public static FsCgroupManager Plan(string id, string? cgroupsPath, bool systemd)
     {
         if (systemd)

@@ -109,8 +109,8 @@ public static class Creator
         using var idmaps = IdMapNamespaces.For(spec, denySetgroups: Libc.geteuid() != 0);
         config = config with { IdMapFds = idmaps.Fds };
         int[] inherited = [fifo.Value, .. console is null ? [] : new[] { console.Value }, .. idmaps.Fds.Select(f => f.Fd)];
-        using var entry = new CgroupEntry(cgroups.Paths);
-        var plan = new LaunchPlan(spec.Linux, namespaces, inherited, DenySetgroups: Libc.geteuid() != 0, ContainerCgroups.ChildEntry(entry), o.Store.DirOf(r.Id));
+        using var childCgroups = new ChildCgroups(cgroups.Paths);
+        var plan = new LaunchPlan(spec.Linux, namespaces, inherited, DenySetgroups: Libc.geteuid() != 0, childCgroups, o.Store.DirOf(r.Id));
 
         string hookState = "";
         using var init = Launcher.Start(plan, childPid =>

@@ -1,4 +1,3 @@
-using Runc.Sharp.Cgroups;
 using System.Globalization;
 using Runc.Sharp.Launch;
 using Runc.Sharp.Linux;
@@ -77,9 +76,9 @@ public static class Executor
             ExtraEnv = extraEnv,
             NewUserNamespace = types.Contains("user"),
         };
-        using var entry = new CgroupEntry(ContainerCgroups.For(state).Paths);
+        using var childCgroups = new ChildCgroups(ContainerCgroups.For(state).Paths);
         var plan = new LaunchPlan(spec.Linux, new NamespacePlan(0, false, joins), route.ToInit is null ? [] : [route.ToInit.Value],
-            DenySetgroups: false, ContainerCgroups.ChildEntry(entry), o.Store.DirOf(r.Id));
+            DenySetgroups: false, childCgroups, o.Store.DirOf(r.Id));
         using var init = Launcher.Start(plan, _ => initConfig);
         try
         {

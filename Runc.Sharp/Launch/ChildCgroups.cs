@@ -1,7 +1,7 @@
 using Runc.Sharp.Linux;
 using Runc.Sharp.Linux.Native;
 
-namespace Runc.Sharp.Cgroups;
+namespace Runc.Sharp.Launch;
 
 /// <summary>
 /// Descriptors with which a freshly cloned child enters the container's cgroups itself,
@@ -12,7 +12,7 @@ namespace Runc.Sharp.Cgroups;
 /// period (13 ms of each create on this cgroup v1 host); a thread moving itself through
 /// `tasks`, or a process born in its cgroup, does not.
 /// </summary>
-public sealed class CgroupEntry : IDisposable
+public sealed class ChildCgroups : IDisposable
 {
     private readonly List<FileDescriptor> _owned = [];
 
@@ -23,7 +23,8 @@ public sealed class CgroupEntry : IDisposable
     public int UnifiedFd { get; }
     public string? UnifiedDir { get; }
 
-    public CgroupEntry(IReadOnlyDictionary<string, string> paths)
+    /// <param name="paths">Hierarchy key ("" for the unified one) → the container's cgroup directory.</param>
+    public ChildCgroups(IReadOnlyDictionary<string, string> paths)
     {
         var tasks = new List<(int Fd, string Dir)>();
         try
