@@ -7,7 +7,7 @@ namespace Runc.Sharp.Tests.Unit;
 
 public class RoundTripTests
 {
-    private const string WithUnknownMembers = """
+    internal const string WithUnknownMembers = """
     {
       "ociVersion": "1.3.0",
       "root": {"path": "rootfs"},

@@ -74,10 +74,10 @@ public class SpecReaderFileTests
     {
         var path = Path.Combine(_bundle, "resources.json");
         File.WriteAllText(path, """{"memory":{"limit":1048576},"pids":{"limit":10},"cpu":{"cpus":"0"}}""");
-        var r = SpecReader.ReadFile(path, SpecJson.Default.Resources, "resources");
+        var r = SpecReader.ReadFile(path, SpecDocuments.Resources, "resources");
         Assert.That((r.Memory!.Limit, r.Pids!.Limit, r.Cpu!.Cpus), Is.EqualTo(((long?)1048576, (long?)10, "0")));
         File.WriteAllText(path, """{"memory":{"limit":"lots"}}""");
-        var e = Assert.Throws<ConfigError>(() => SpecReader.ReadFile(path, SpecJson.Default.Resources, "resources"))!;
+        var e = Assert.Throws<ConfigError>(() => SpecReader.ReadFile(path, SpecDocuments.Resources, "resources"))!;
         Assert.That(e.Message, Does.StartWith("resources: memory.limit: "));
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Runc.Sharp.Spec;
+using Runc.Sharp.Spec.Codec;
 
 namespace Runc.Sharp.Tests.Unit;
 
@@ -11,7 +12,7 @@ internal static class SpecText
     public const string Document = "config.json";
 
     public static RuntimeSpec Parse(string json) =>
-        SpecReader.Parse(Encoding.UTF8.GetBytes(json), SpecJson.Default.RuntimeSpec, Document);
+        SpecReader.Parse(Encoding.UTF8.GetBytes(json), SpecDocuments.Config, Document);
 
     public static RuntimeSpec ParseAndValidate(string json)
     {
@@ -20,7 +21,13 @@ internal static class SpecText
         return spec;
     }
 
-    public static string Serialize(RuntimeSpec spec) => JsonSerializer.Serialize(spec, SpecJson.Default.RuntimeSpec);
+    public static string Serialize(RuntimeSpec spec) => Encoding.UTF8.GetString(SpecEncoder.Encode(spec));
+
+    /// <summary>The reference the decoder and encoder are held to: the serializer's own reading and writing.</summary>
+    public static RuntimeSpec SerializerParse(string json) =>
+        SpecReader.Deserialize(Encoding.UTF8.GetBytes(json), SpecJson.Default.RuntimeSpec, Document);
+
+    public static string SerializerText(RuntimeSpec spec) => JsonSerializer.Serialize(spec, SpecJson.Default.RuntimeSpec);
 
     /// <summary>The smallest config the validator accepts.</summary>
     public static JsonObject Minimal() => new()

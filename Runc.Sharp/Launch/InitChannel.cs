@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.Json;
 using Runc.Sharp.Linux;
 using Runc.Sharp.Linux.Native;
 
@@ -93,9 +92,6 @@ public sealed unsafe class InitChannel(FileDescriptor fd) : IDisposable
                 throw SyscallException.FromLast("recv", "init channel");
         }
     }
-
-    public void SendJson<T>(MessageType type, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) =>
-        Send(type, JsonSerializer.SerializeToUtf8Bytes(value, info));
 
     public void Dispose() => Fd.Dispose();
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Runc.Sharp.Linux.Mounts;
 using Runc.Sharp.Spec;
 
@@ -37,7 +36,3 @@ public sealed record InitConfig
     /// <summary>Extra environment for the process (LISTEN_FDS/LISTEN_PID when sockets are passed).</summary>
     public IReadOnlyList<string> ExtraEnv { get; init; } = [];
 }
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(InitConfig))]
-internal sealed partial class LaunchJson : JsonSerializerContext;

@@ -147,7 +147,7 @@ public static class Launcher
     {
         try
         {
-            init.Channel.SendJson(MessageType.Config, config, LaunchJson.Default.InitConfig);
+            init.Channel.Send(MessageType.Config, InitConfigJson.Encode(config));
         }
         catch (SyscallException e) when (e.Errno == Errno.EPIPE)
         {

@@ -110,7 +110,7 @@ public static class ExecProcess
     {
         if (r.ProcessFile is not null)
         {
-            var p = SpecReader.ReadFile(r.ProcessFile, SpecJson.Default.Process, "process.json");
+            var p = SpecReader.ReadFile(r.ProcessFile, SpecDocuments.Process, "process.json");
             if (p.Args is not { Count: > 0 })
                 throw new ConfigError("process.json: args: must not be empty");
             return p;

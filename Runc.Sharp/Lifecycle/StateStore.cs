@@ -92,10 +92,10 @@ public sealed class StateStore
 
     /// <summary>The container's config as create saw it (spec.json), for exec and update.</summary>
     public void WriteSpec(ContainerLock held, RuntimeSpec spec) =>
-        WriteAtomically(held, SpecFile, JsonSerializer.SerializeToUtf8Bytes(spec, SpecJson.Default.RuntimeSpec), null);
+        WriteAtomically(held, SpecFile, Spec.Codec.SpecEncoder.Encode(spec), null);
 
     public RuntimeSpec ReadSpec(string id) =>
-        SpecReader.ReadFile(Path.Combine(DirOf(id), SpecFile), SpecJson.Default.RuntimeSpec, $"stored config of container {id}");
+        SpecReader.ReadFile(Path.Combine(DirOf(id), SpecFile), SpecDocuments.Config, $"stored config of container {id}");
 
     private static void WriteAtomically(ContainerLock held, string file, byte[] bytes, Action<string>? afterTempWritten)
     {

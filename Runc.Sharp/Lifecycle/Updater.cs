@@ -35,9 +35,9 @@ public static class Updater
             using var stdin = Console.OpenStandardInput();
             using var ms = new MemoryStream();
             stdin.CopyTo(ms);
-            return SpecReader.Parse(ms.ToArray(), SpecJson.Default.Resources, "resources");
+            return SpecReader.Parse(ms.ToArray(), SpecDocuments.Resources, "resources");
         }
-        return SpecReader.ReadFile(source, SpecJson.Default.Resources, "resources");
+        return SpecReader.ReadFile(source, SpecDocuments.Resources, "resources");
     }
 
     private static Resources Merge(Resources? old, Resources update) => (old ?? new Resources()) with

@@ -13,13 +13,13 @@ public static class SpecReader
     {
         if (!Directory.Exists(bundle))
             throw new ConfigError($"bundle {bundle}: no such directory");
-        var spec = ReadFile(Path.Combine(bundle, ConfigFileName), SpecJson.Default.RuntimeSpec, ConfigFileName);
+        var spec = ReadFile(Path.Combine(bundle, ConfigFileName), SpecDocuments.Config, ConfigFileName);
         SpecValidator.ThrowIfInvalid(spec);
         return spec;
     }
 
     /// <summary>Reads a JSON file; every failure names the document and, for JSON errors, the path, line and column.</summary>
-    public static T ReadFile<T>(string path, JsonTypeInfo<T> type, string document)
+    public static T ReadFile<T>(string path, SpecDocument<T> kind, string document) where T : class
     {
         if (Directory.Exists(path))
             throw new ConfigError($"{document}: {path} is a directory");
@@ -44,10 +44,14 @@ public static class SpecReader
         {
             throw new ConfigError($"{document}: {path}: {e.Message}");
         }
-        return Parse(bytes, type, document);
+        return Parse(bytes, kind, document);
     }
 
-    public static T Parse<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> type, string document)
+    public static T Parse<T>(ReadOnlySpan<byte> json, SpecDocument<T> kind, string document) where T : class =>
+        kind.TryDecode(json) ?? Deserialize(json, kind.Metadata, document);
+
+    /// <summary>The serializer's reading, for what the decoder leaves: it accepts the document or names what is wrong.</summary>
+    internal static T Deserialize<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> type, string document)
     {
         try
         {

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using Runc.Sharp.Linux.Native;
 using Runc.Sharp.Spec;
+using Runc.Sharp.Spec.Codec;
 
 namespace Runc.Sharp.Cli.Commands;
 
@@ -19,7 +19,7 @@ public static class SpecCommand
             if (!Directory.Exists(dir))
                 throw new RuncsException($"bundle {dir}: no such directory");
             var spec = inv.Get(rootless) ? DefaultSpec.Rootless(Libc.geteuid(), Libc.getegid()) : DefaultSpec.Example();
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(spec, SpecJson.Tabbed.RuntimeSpec);
+            var bytes = SpecEncoder.Encode(spec, tabbed: true);
             try
             {
                 using var fs = new FileStream(path, FileMode.CreateNew, FileAccess.Write);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Runc.Sharp.Linux;
 
 namespace Runc.Sharp.Launch.Init;
@@ -21,12 +20,10 @@ public static class InitMain
         using var channel = new InitChannel(new FileDescriptor(fd));
         try
         {
-            JsonWarmup.InitConfig();
             var first = channel.Receive();
             if (first is not { Type: MessageType.Config } msg)
                 throw new RuncsException("init: expected the configuration from the parent");
-            var config = JsonSerializer.Deserialize(msg.Payload, LaunchJson.Default.InitConfig)
-                ?? throw new RuncsException("init: empty configuration");
+            var config = InitConfigJson.Decode(msg.Payload);
             foreach (var inherited in new[] { fd, config.FifoFd, config.ConsoleSocketFd, config.MountNamespaceFd }.Concat(config.IdMapFds.Select(f => f.Fd)).Where(f => f >= 0))
                 SysCall.SetCloexec(inherited, true);
             // This process entered its cgroups before it exec'd the init, so a new cgroup
