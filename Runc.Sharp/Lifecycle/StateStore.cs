@@ -86,7 +86,12 @@ public sealed class StateStore
         }
     }
 
-    /// <summary>Writes state.json atomically: a temp file, fsync, rename, fsync of the directory.</summary>
+    /// <summary>
+    /// Writes state.json atomically: a temp file, then a rename, so a reader sees the old or
+    /// the new document. Not fsync'd, as runc does not: the state describes processes that a
+    /// crash ends, and its usual home /run is a tmpfs. The four fsyncs of a create took
+    /// 1.5 ms on this ext4 disk, at times 30.
+    /// </summary>
     public void Write(ContainerLock held, ContainerState state, Action<string>? afterTempWritten = null) =>
         WriteAtomically(held, StateFile, JsonSerializer.SerializeToUtf8Bytes(state, LifecycleJson.Default.ContainerState), afterTempWritten);
 
@@ -106,7 +111,6 @@ public sealed class StateStore
             using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
             {
                 fs.Write(bytes);
-                fs.Flush(flushToDisk: true);
             }
             afterTempWritten?.Invoke(temp);
             File.Move(temp, Path.Combine(dir, file), overwrite: true);
@@ -116,7 +120,6 @@ public sealed class StateStore
             if (File.Exists(temp))
                 File.Delete(temp);
         }
-        Libc.fsync(held.Fd);
     }
 
     /// <summary>Removes the container's directory while its lock is held.</summary>

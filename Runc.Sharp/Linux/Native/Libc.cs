@@ -26,9 +26,6 @@ internal static unsafe partial class Libc
     public static partial nint write(int fd, byte* buf, nint count);
 
     [LibraryImport(Lib, SetLastError = true)]
-    public static partial int fsync(int fd);
-
-    [LibraryImport(Lib, SetLastError = true)]
     public static partial int flock(int fd, int operation);
 
     [LibraryImport(Lib, SetLastError = true)]
