@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Runc.Sharp.Linux.Process;
 using Runc.Sharp.Spec;
 
@@ -12,7 +11,7 @@ namespace Runc.Sharp.Lifecycle;
 public static class HookStates
 {
     public static string Json(ContainerState state, ContainerStatus status, int pid) =>
-        JsonSerializer.Serialize(OciState.From(state, status) with { Pid = pid }, LifecycleJson.Default.OciState);
+        StateJson.Text(OciState.From(state, status) with { Pid = pid }, indented: false);
 
     /// <summary>Runs a phase, stopping at the first failing hook.</summary>
     public static void Run(Hooks? all, string phase, string stateJson)

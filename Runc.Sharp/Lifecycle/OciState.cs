@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 
 namespace Runc.Sharp.Lifecycle;
 
@@ -29,18 +28,8 @@ public sealed record OciState(
         s.Annotations is { Count: > 0 } a ? a : null,
         owner);
 
-    /// <summary>
-    /// As Go's json.MarshalIndent(v, "", "  "), with no trailing newline. The indenting is
-    /// the writer's, so the metadata is that of the context that reads state.json: a second
-    /// context would build its own (~0.5 ms of a 5 ms `state`).
-    /// </summary>
-    public string ToIndentedJson()
-    {
-        using var text = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(text, new JsonWriterOptions { Indented = true }))
-            JsonSerializer.Serialize(writer, this, LifecycleJson.Default.OciState);
-        return System.Text.Encoding.UTF8.GetString(text.GetBuffer(), 0, (int)text.Length);
-    }
+    /// <summary>As Go's json.MarshalIndent(v, "", "  "), with no trailing newline.</summary>
+    public string ToIndentedJson() => StateJson.Text(this, indented: true);
 
     /// <summary>Go's time.RFC3339Nano: fractional seconds without trailing zeros, "Z" for UTC.</summary>
     public static string Rfc3339Nano(DateTime utc)

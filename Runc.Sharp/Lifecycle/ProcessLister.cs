@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 
 namespace Runc.Sharp.Lifecycle;
 
@@ -12,7 +11,7 @@ public static class ProcessLister
         var pids = ContainerCgroups.For(state).Pids().ToList();
         if (json)
         {
-            Console.Out.Write(JsonSerializer.Serialize(pids, LifecycleJson.Default.ListInt32));
+            Console.Out.Write(StateJson.Text(pids));
             Console.Out.Write('\n');
             return 0;
         }

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Runc.Sharp.Lifecycle;
 
 namespace Runc.Sharp.Cli.Commands;
@@ -25,7 +24,7 @@ public static class ListCommand
             }
             if (fmt == "json")
             {
-                Console.Out.Write(states.Count == 0 ? "null" : JsonSerializer.Serialize(states.ToList(), LifecycleJson.Default.ListOciState));
+                Console.Out.Write(states.Count == 0 ? "null" : StateJson.Text(states));
                 Console.Out.Write('\n');
                 return 0;
             }

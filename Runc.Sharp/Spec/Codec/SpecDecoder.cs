@@ -26,7 +26,7 @@ internal static class SpecDecoder
             case "hostname": v = v with { Hostname = NullableString(ref r) }; break;
             case "domainname": v = v with { Domainname = NullableString(ref r) }; break;
             case "mounts": v = v with { Mounts = List(ref r, Mount) }; break;
-            case "hooks": v = v with { Hooks = NullableObject(ref r, new Hooks(), HooksMember) }; break;
+            case "hooks": v = v with { Hooks = Hooks(ref r) }; break;
             case "annotations": v = v with { Annotations = StringMap(ref r) }; break;
             case "linux": v = v with { Linux = NullableObject(ref r, new Linux(), LinuxMember) }; break;
             default: return false;
@@ -187,6 +187,8 @@ internal static class SpecDecoder
         }
         return true;
     }
+
+    public static Hooks? Hooks(ref Utf8JsonReader r) => NullableObject(ref r, new Hooks(), HooksMember);
 
     private static bool HooksMember(ref Utf8JsonReader r, string n, ref Hooks v)
     {

@@ -45,19 +45,21 @@ internal static class SpecEncoder
             List(w, "gidMappings"u8, v.GidMappings, IdMapping);
             End(w, v);
         });
-        Obj(w, "hooks"u8, v.Hooks, static (w, v) =>
-        {
-            w.WriteStartObject();
-            List(w, "prestart"u8, v.Prestart, Hook);
-            List(w, "createRuntime"u8, v.CreateRuntime, Hook);
-            List(w, "createContainer"u8, v.CreateContainer, Hook);
-            List(w, "startContainer"u8, v.StartContainer, Hook);
-            List(w, "poststart"u8, v.Poststart, Hook);
-            List(w, "poststop"u8, v.Poststop, Hook);
-            End(w, v);
-        });
+        Obj(w, "hooks"u8, v.Hooks, Write);
         Map(w, "annotations"u8, v.Annotations, static (w, s) => w.WriteStringValue(s));
         Obj(w, "linux"u8, v.Linux, Write);
+        End(w, v);
+    }
+
+    public static void Write(Utf8JsonWriter w, Hooks v)
+    {
+        w.WriteStartObject();
+        List(w, "prestart"u8, v.Prestart, Hook);
+        List(w, "createRuntime"u8, v.CreateRuntime, Hook);
+        List(w, "createContainer"u8, v.CreateContainer, Hook);
+        List(w, "startContainer"u8, v.StartContainer, Hook);
+        List(w, "poststart"u8, v.Poststart, Hook);
+        List(w, "poststop"u8, v.Poststop, Hook);
         End(w, v);
     }
 
