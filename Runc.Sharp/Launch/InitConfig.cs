@@ -22,6 +22,8 @@ public sealed record InitConfig
     /// raw child must still exec the runcs image from the host's filesystem.
     /// </summary>
     public int MountNamespaceFd { get; init; } = -1;
+    /// <summary>The pipe the compiled linux.seccomp arrives on (<see cref="Linux.Seccomp.SeccompCompilation"/>), or -1.</summary>
+    public int SeccompFd { get; init; } = -1;
     /// <summary>O_PATH descriptor of exec.fifo inherited by init.</summary>
     public int FifoFd { get; init; } = -1;
     /// <summary>Inherited descriptors 3 … 3+N-1 that the container keeps (LISTEN_FDS + --preserve-fds).</summary>

@@ -32,6 +32,7 @@ internal static class InitConfigJson
             w.WriteNumber("consoleSocketFd"u8, c.ConsoleSocketFd);
             w.WriteNumber("mountNamespaceFd"u8, c.MountNamespaceFd);
             w.WriteNumber("fifoFd"u8, c.FifoFd);
+            w.WriteNumber("seccompFd"u8, c.SeccompFd);
             w.WriteNumber("extraFds"u8, c.ExtraFds);
             w.WriteBoolean("newUserNamespace"u8, c.NewUserNamespace);
             w.WriteBoolean("privateCgroupNamespace"u8, c.PrivateCgroupNamespace);
@@ -91,6 +92,7 @@ internal static class InitConfigJson
                 "consoleSocketFd" => c with { ConsoleSocketFd = Int32(ref r) },
                 "mountNamespaceFd" => c with { MountNamespaceFd = Int32(ref r) },
                 "fifoFd" => c with { FifoFd = Int32(ref r) },
+                "seccompFd" => c with { SeccompFd = Int32(ref r) },
                 "extraFds" => c with { ExtraFds = Int32(ref r) },
                 "newUserNamespace" => c with { NewUserNamespace = Bool(ref r) },
                 "privateCgroupNamespace" => c with { PrivateCgroupNamespace = Bool(ref r) },

@@ -3,6 +3,7 @@ using Runc.Sharp.Cgroups;
 using Runc.Sharp.Launch;
 using Runc.Sharp.Linux;
 using Runc.Sharp.Linux.Native;
+using Runc.Sharp.Linux.Seccomp;
 using Runc.Sharp.Spec;
 
 namespace Runc.Sharp.Lifecycle;
@@ -56,6 +57,7 @@ public static class Creator
     private static CreatedContainer Launch(RuntimeOptions o, CreateRequest r, RuntimeSpec spec, string rootfs,
         FsCgroupManager cgroups, int extraFds, IReadOnlyList<string> extraEnv, ContainerLock held, Undo undo)
     {
+        using var seccomp = SeccompCompilation.Start(spec.Linux?.Seccomp);
         var fifoPath = o.Store.FifoOf(r.Id);
         if (Libc.mkfifo(fifoPath, 0x192 /* 0622 */) != 0)
             throw SyscallException.FromLast("mkfifo", fifoPath);
@@ -100,6 +102,7 @@ public static class Creator
             NoNewKeyring = r.NoNewKeyring,
             ConsoleSocketFd = console?.Value ?? -1,
             FifoFd = fifo.Value,
+            SeccompFd = seccomp?.ReadEnd.Value ?? -1,
             ExtraFds = extraFds,
             NewUserNamespace = spec.Linux?.Namespaces?.Any(n => n.Type == "user") == true,
             PrivateCgroupNamespace = namespaces.NewCgroupNamespace,
@@ -108,7 +111,8 @@ public static class Creator
         };
         using var idmaps = IdMapNamespaces.For(spec, denySetgroups: Libc.geteuid() != 0);
         config = config with { IdMapFds = idmaps.Fds };
-        int[] inherited = [fifo.Value, .. console is null ? [] : new[] { console.Value }, .. idmaps.Fds.Select(f => f.Fd)];
+        int[] inherited = [fifo.Value, .. console is null ? [] : new[] { console.Value }, .. idmaps.Fds.Select(f => f.Fd),
+            .. seccomp is null ? [] : new[] { seccomp.ReadEnd.Value }];
         using var childCgroups = new ChildCgroups(cgroups.Paths);
         var plan = new LaunchPlan(spec.Linux, namespaces, inherited, DenySetgroups: Libc.geteuid() != 0, childCgroups, o.Store.DirOf(r.Id));
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Runc.Sharp.Launch;
 using Runc.Sharp.Linux;
+using Runc.Sharp.Linux.Seccomp;
 using Runc.Sharp.Linux.Native;
 using Runc.Sharp.Spec;
 
@@ -50,6 +51,7 @@ public static class Executor
                 throw new RuncsException("cannot exec in a paused container (use --ignore-paused)");
         }
         var config = o.Store.ReadSpec(r.Id);
+        using var seccomp = SeccompCompilation.Start(config.Linux?.Seccomp);
         var process = ExecProcess.Build(config, r);
         if (r.Detach && process.Terminal && r.ConsoleSocket is null)
             throw new RuncsException("cannot allocate tty if runcs will detach without setting console socket");
@@ -72,12 +74,14 @@ public static class Executor
             Spec = spec,
             Exec = true,
             ConsoleSocketFd = route.ToInit?.Value ?? -1,
+            SeccompFd = seccomp?.ReadEnd.Value ?? -1,
             ExtraFds = extraFds,
             ExtraEnv = extraEnv,
             NewUserNamespace = types.Contains("user"),
         };
         using var childCgroups = new ChildCgroups(ContainerCgroups.For(state).Paths);
-        var plan = new LaunchPlan(spec.Linux, new NamespacePlan(0, false, joins), route.ToInit is null ? [] : [route.ToInit.Value],
+        int[] inherited = [.. route.ToInit is null ? [] : new[] { route.ToInit.Value }, .. seccomp is null ? [] : new[] { seccomp.ReadEnd.Value }];
+        var plan = new LaunchPlan(spec.Linux, new NamespacePlan(0, false, joins), inherited,
             DenySetgroups: false, childCgroups, o.Store.DirOf(r.Id));
         using var init = Launcher.Start(plan, _ => initConfig);
         try

@@ -24,7 +24,7 @@ public static class InitMain
             if (first is not { Type: MessageType.Config } msg)
                 throw new RuncsException("init: expected the configuration from the parent");
             var config = InitConfigJson.Decode(msg.Payload);
-            foreach (var inherited in new[] { fd, config.FifoFd, config.ConsoleSocketFd, config.MountNamespaceFd }.Concat(config.IdMapFds.Select(f => f.Fd)).Where(f => f >= 0))
+            foreach (var inherited in new[] { fd, config.FifoFd, config.ConsoleSocketFd, config.MountNamespaceFd, config.SeccompFd }.Concat(config.IdMapFds.Select(f => f.Fd)).Where(f => f >= 0))
                 SysCall.SetCloexec(inherited, true);
             // This process entered its cgroups before it exec'd the init, so a new cgroup
             // namespace now has the container's cgroup as its root.

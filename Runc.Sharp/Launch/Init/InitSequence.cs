@@ -38,7 +38,7 @@ public static class InitSequence
 
         ProcessSetup.ApplyAttributes(c, process);
         var fifo = new FifoGate(procSelfFd, c.FifoFd);
-        using var seccomp = PrepareSeccomp(c, process, channel);
+        var seccomp = PrepareSeccomp(c, process, channel);
         ProcessSetup.SwitchUser(c, process);
         var exec = Executable.Resolve(process, c.ExtraEnv);
 
@@ -52,26 +52,24 @@ public static class InitSequence
     }
 
     /// <summary>
-    /// Compiles linux.seccomp (errors surface at create). Without no_new_privs, loading it
+    /// Receives linux.seccomp as the parent compiled it (its errors surface here, at create). Without no_new_privs, loading it
     /// needs CAP_SYS_ADMIN, so it is loaded now, before the user switch drops it (runc's
     /// order); otherwise it is loaded last, just before execve. A filter that notifies is
     /// loaded now either way, and its listener fd sent to the parent.
     /// </summary>
-    private static SeccompProgram? PrepareSeccomp(InitConfig c, Spec.Process process, InitChannel channel)
+    private static SeccompBpf? PrepareSeccomp(InitConfig c, Spec.Process process, InitChannel channel)
     {
-        if (c.Spec.Linux?.Seccomp is not { } config)
+        if (c.SeccompFd < 0)
             return null;
-        var program = SeccompFilter.Prepare(config);
+        var program = SeccompBpf.Receive(c.SeccompFd);
         if (program.Notifies)
         {
             // The listener needs the notify fd while runcs is still there to pass it on, so a
             // notifying filter is loaded now, as root (CAP_SYS_ADMIN allows it without no_new_privs).
-            program.Load();
-            int fd = program.NotifyFd();
+            int fd = program.Load();
             channel.Send(MessageType.SeccompFdFollows);
             UnixSocket.SendFd(channel.Fd.Value, fd, [(byte)MessageType.SeccompFd], "seccomp notify fd");
             Libc.close(fd);
-            program.Dispose();
             return null;
         }
         if (!process.NoNewPrivileges)
@@ -86,7 +84,7 @@ public static class InitSequence
         if (process.Terminal)
             ConsoleSetup.Attach(c, process, bindDevConsole: false);
         ProcessSetup.ApplyAttributes(c with { NoNewKeyring = true }, process);
-        using var seccomp = PrepareSeccomp(c, process, channel);
+        var seccomp = PrepareSeccomp(c, process, channel);
         ProcessSetup.SwitchUser(c, process);
         var exec = Executable.Resolve(process, c.ExtraEnv);
         channel.Send(MessageType.Ready);
@@ -94,7 +92,7 @@ public static class InitSequence
     }
 
     /// <summary>The last steps, on the thread that calls execve: close what the container must not get, no_new_privs, exec.</summary>
-    private static void ExecUserProcess(InitConfig c, Spec.Process process, Executable exec, SeccompProgram? seccomp)
+    private static void ExecUserProcess(InitConfig c, Spec.Process process, Executable exec, SeccompBpf? seccomp)
     {
         SysCall.CloexecFrom(3);
         for (int fd = 3; fd < 3 + c.ExtraFds; fd++)

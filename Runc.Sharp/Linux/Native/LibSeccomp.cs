@@ -50,7 +50,7 @@ internal static unsafe partial class LibSeccomp
     public static partial int seccomp_rule_add_array(nint ctx, uint action, int syscall, uint argCount, ArgCmp* args);
 
     [LibraryImport(Lib)]
-    public static partial int seccomp_load(nint ctx);
+    public static partial int seccomp_export_bpf(nint ctx, int fd);
 
     [LibraryImport(Lib)]
     public static partial Version* seccomp_version();

@@ -4,8 +4,7 @@ using Runc.Sharp.Spec;
 namespace Runc.Sharp.Linux.Seccomp;
 
 /// <summary>
-/// linux.seccomp compiled by libseccomp and loaded on the calling thread (the one that
-/// execs the container's process), with runc's rules: rules whose action equals the
+/// linux.seccomp compiled by libseccomp, with runc's rules: rules whose action equals the
 /// default are skipped, unknown syscall names are ignored, and conditions on the same
 /// argument index become separate rules.
 /// </summary>
@@ -14,6 +13,7 @@ public static unsafe class SeccompFilter
     private const uint ActKillThread = 0x00000000, ActKillProcess = 0x80000000, ActTrap = 0x00030000,
         ActErrno = 0x00050000, ActTrace = 0x7ff00000, ActLog = 0x7ffc0000, ActAllow = 0x7fff0000, ActNotify = 0x7fc00000;
     private const uint Eperm = 1;
+    private const uint FlagLog = 2, FlagSpecAllow = 4, FlagNewListener = 8;
 
     /// <summary>The flags runcs applies; TSYNC is accepted and ignored, as runc does (one thread execs).</summary>
     public static readonly string[] SupportedFlags = ["SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"];
@@ -135,6 +135,25 @@ public static unsafe class SeccompFilter
         _ => throw new RuncsException($"{what}: unknown operator {op}"),
     };
 
+    /// <summary>
+    /// The seccomp(2) flags libseccomp's seccomp_load passes for this config: LOG and
+    /// SPEC_ALLOW from linux.seccomp.flags, NEW_LISTENER when a rule notifies.
+    /// </summary>
+    public static uint KernelFlags(Spec.Seccomp config)
+    {
+        var flags = UsesNotify(config) ? FlagNewListener : 0u;
+        foreach (var flag in config.Flags ?? [])
+        {
+            flags |= flag switch
+            {
+                "SECCOMP_FILTER_FLAG_LOG" => FlagLog,
+                "SECCOMP_FILTER_FLAG_SPEC_ALLOW" => FlagSpecAllow,
+                _ => 0u,
+            };
+        }
+        return flags;
+    }
+
     public static bool UsesNotify(Spec.Seccomp config) =>
         config.DefaultAction == "SCMP_ACT_NOTIFY" || config.Syscalls?.Any(c => c.Action == "SCMP_ACT_NOTIFY") == true;
 
@@ -150,7 +169,7 @@ public static unsafe class SeccompFilter
     }
 }
 
-/// <summary>A compiled filter; <see cref="Load"/> installs it on the calling thread.</summary>
+/// <summary>A filter being built by libseccomp; <see cref="ExportBpf"/> writes its program.</summary>
 public sealed class SeccompProgram(nint ctx, bool notify) : IDisposable
 {
     private nint _ctx = ctx;
@@ -158,15 +177,7 @@ public sealed class SeccompProgram(nint ctx, bool notify) : IDisposable
     /// <summary>Whether a rule notifies a listener: the filter then has a notify fd once loaded.</summary>
     public bool Notifies { get; } = notify;
 
-    public void Load() => SeccompFilter.Check(LibSeccomp.seccomp_load(_ctx), "load seccomp filter (linux.seccomp)");
-
-    /// <summary>The listener fd of the loaded filter (SCMP_ACT_NOTIFY); the caller owns it.</summary>
-    public int NotifyFd()
-    {
-        int fd = LibSeccomp.seccomp_notify_fd(_ctx);
-        SeccompFilter.Check(fd, "seccomp notify fd (linux.seccomp)");
-        return fd;
-    }
+    public void ExportBpf(int fd) => SeccompFilter.Check(LibSeccomp.seccomp_export_bpf(_ctx, fd), "export seccomp filter (linux.seccomp)");
 
     public void Dispose()
     {
