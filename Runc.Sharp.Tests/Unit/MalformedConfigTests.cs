@@ -200,6 +200,21 @@ internal static class Mutator
         JsonValue.Create(ulong.MaxValue), JsonValue.Create("/abs"),
     ];
 
+    /// <summary>A structural mutation needs valid JSON; once a text mutation broke it, only text mutations apply.</summary>
+    public static string MutateAny(string text, Random random)
+    {
+        if (text.Length < 2)
+            return text + "{";
+        try
+        {
+            return Mutate(text, random);
+        }
+        catch (JsonException)
+        {
+            return text.Remove(random.Next(text.Length), 1);
+        }
+    }
+
     public static string Mutate(string json, Random r)
     {
         switch (r.Next(5))

@@ -22,7 +22,7 @@ public class ConfigFuzzTests
         {
             var text = corpus[random.Next(corpus.Count)];
             for (int n = random.Next(1, 5); n > 0; n--)
-                text = SafeMutate(text, random);
+                text = Mutator.MutateAny(text, random);
             var outcome = FuzzBudget.WithinLimit(() => Outcome(text), TimeSpan.FromSeconds(5), () => text);
             if (outcome is Exception e)
                 Assert.Fail($"input {budget.Inputs} threw {e.GetType().Name}: {e.Message}\n{e.StackTrace}\ninput: {text}");
@@ -48,21 +48,6 @@ public class ConfigFuzzTests
         catch (Exception e)
         {
             return e;
-        }
-    }
-
-    /// <summary>A structural mutation needs valid JSON; once a text mutation broke it, only text mutations apply.</summary>
-    private static string SafeMutate(string text, Random random)
-    {
-        if (text.Length < 2)
-            return text + "{";
-        try
-        {
-            return Mutator.Mutate(text, random);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return text.Remove(random.Next(text.Length), 1);
         }
     }
 }
