@@ -31,7 +31,7 @@ public static class CgroupFiles
         TryRead(dir, file) ?? throw new RuncsException($"read {Path.Combine(dir, file)}: no such file or directory");
 
     /// <summary>The file's text, or null when it does not exist (read with plain syscalls: these are tiny kernel files).</summary>
-    public static unsafe string? TryRead(string dir, string file)
+    public static string? TryRead(string dir, string file)
     {
         var path = Path.Combine(dir, file);
         int fd = Linux.Native.Libc.open(path, Linux.Native.O.RDONLY | Linux.Native.O.CLOEXEC, 0);
@@ -44,17 +44,7 @@ public static class CgroupFiles
         }
         try
         {
-            var buffer = new byte[4096];
-            using var text = new MemoryStream();
-            fixed (byte* p = buffer)
-            {
-                nint n;
-                while ((n = Linux.Native.Libc.read(fd, p, buffer.Length)) > 0)
-                    text.Write(buffer, 0, (int)n);
-                if (n < 0)
-                    throw Linux.SyscallException.FromLast("read", path);
-            }
-            return System.Text.Encoding.UTF8.GetString(text.GetBuffer(), 0, (int)text.Length);
+            return System.Text.Encoding.UTF8.GetString(Linux.SysCall.ReadToEnd(fd, path));
         }
         finally
         {

@@ -111,7 +111,7 @@ internal static class InitConfigJson
 
     private static CgroupMountSource CgroupSource(ref Utf8JsonReader r)
     {
-        var fields = Strings4(ref r, "name", "fsType", "options", "hostDir");
+        var fields = StringMembers(ref r, "name", "fsType", "options", "hostDir");
         return new CgroupMountSource(fields[0], fields[1], fields[2], fields[3]);
     }
 
@@ -134,8 +134,8 @@ internal static class InitConfigJson
         return mount >= 0 && fd >= 0 ? new IdMapFd(mount, fd) : throw new NotDecoded();
     }
 
-    /// <summary>An object of exactly these four string members.</summary>
-    private static string[] Strings4(ref Utf8JsonReader r, params ReadOnlySpan<string> names)
+    /// <summary>An object of exactly these string members, in any order.</summary>
+    private static string[] StringMembers(ref Utf8JsonReader r, params ReadOnlySpan<string> names)
     {
         if (r.TokenType != JsonTokenType.StartObject)
             throw new NotDecoded();

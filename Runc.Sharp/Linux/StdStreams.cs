@@ -1,6 +1,4 @@
-using System.Runtime.InteropServices;
 using System.Text;
-using Runc.Sharp.Linux.Native;
 
 namespace Runc.Sharp.Linux;
 
@@ -21,7 +19,7 @@ public static class StdStreams
     private static StreamWriter Writer(int fd) => new(new FdStream(fd), new UTF8Encoding(false), 256) { AutoFlush = true };
 
     /// <summary>write(2) on a descriptor runcs does not own; a failure is an IOException, as a console write's.</summary>
-    private sealed unsafe class FdStream(int fd) : Stream
+    private sealed class FdStream(int fd) : Stream
     {
         public override bool CanRead => false;
         public override bool CanSeek => false;
@@ -33,17 +31,8 @@ public static class StdStreams
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
-            fixed (byte* p = buffer)
-            {
-                for (int done = 0; done < buffer.Length;)
-                {
-                    var n = Libc.write(fd, p + done, buffer.Length - done);
-                    if (n >= 0)
-                        done += (int)n;
-                    else if (Marshal.GetLastPInvokeError() != Errno.EINTR)
-                        throw new IOException($"write to descriptor {fd}: errno {Marshal.GetLastPInvokeError()}");
-                }
-            }
+            if (SysCall.WriteAll(fd, buffer) is var errno and not 0)
+                throw new IOException($"write to descriptor {fd}: {SyscallException.Describe(errno)}");
         }
 
         public override void Flush()

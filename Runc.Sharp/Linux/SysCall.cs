@@ -165,6 +165,43 @@ public static unsafe class SysCall
         }
     }
 
+    /// <summary>Writes all of <paramref name="bytes"/>, retrying on EINTR; 0, or the errno of the write that failed.</summary>
+    public static int WriteAll(int fd, ReadOnlySpan<byte> bytes)
+    {
+        fixed (byte* p = bytes)
+        {
+            for (int done = 0; done < bytes.Length;)
+            {
+                var n = Libc.write(fd, p + done, bytes.Length - done);
+                if (n >= 0)
+                    done += (int)n;
+                else if (Marshal.GetLastPInvokeError() is var errno && errno != Errno.EINTR)
+                    return errno;
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>Reads from the current offset to the end of the file (or to EOF of a pipe), retrying on EINTR.</summary>
+    public static byte[] ReadToEnd(int fd, string describe)
+    {
+        using var text = new MemoryStream();
+        var buffer = new byte[16384];
+        fixed (byte* p = buffer)
+        {
+            while (true)
+            {
+                var n = Libc.read(fd, p, buffer.Length);
+                if (n == 0)
+                    return text.ToArray();
+                if (n > 0)
+                    text.Write(buffer, 0, (int)n);
+                else if (Marshal.GetLastPInvokeError() != Errno.EINTR)
+                    throw SyscallException.FromLast("read", describe);
+            }
+        }
+    }
+
     public static byte[] Utf8(string s)
     {
         var bytes = new byte[Encoding.UTF8.GetByteCount(s) + 1];

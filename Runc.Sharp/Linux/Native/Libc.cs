@@ -26,6 +26,9 @@ internal static unsafe partial class Libc
     public static partial nint write(int fd, byte* buf, nint count);
 
     [LibraryImport(Lib, SetLastError = true)]
+    public static partial long lseek(int fd, long offset, int whence);
+
+    [LibraryImport(Lib, SetLastError = true)]
     public static partial int flock(int fd, int operation);
 
     [LibraryImport(Lib, SetLastError = true)]

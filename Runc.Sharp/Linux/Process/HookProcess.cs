@@ -83,26 +83,7 @@ public static unsafe class HookProcess
     }
 
     /// <summary>Writes the state; a hook may exit without reading it (EPIPE), which is not an error.</summary>
-    private static void WriteState(int fd, string stateJson)
-    {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(stateJson);
-        fixed (byte* p = bytes)
-        {
-            int done = 0;
-            while (done < bytes.Length)
-            {
-                var n = Libc.write(fd, p + done, bytes.Length - done);
-                if (n < 0)
-                {
-                    int errno = Marshal.GetLastPInvokeError();
-                    if (errno == Errno.EINTR)
-                        continue;
-                    return;
-                }
-                done += (int)n;
-            }
-        }
-    }
+    private static void WriteState(int fd, string stateJson) => SysCall.WriteAll(fd, System.Text.Encoding.UTF8.GetBytes(stateJson));
 
     /// <summary>Reaps the hook; past its timeout it is killed and reaped.</summary>
     private static int Wait(int pid, int? timeoutSeconds, string what)

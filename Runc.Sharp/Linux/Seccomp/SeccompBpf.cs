@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using Runc.Sharp.Linux.Native;
 
@@ -11,7 +10,7 @@ namespace Runc.Sharp.Linux.Seccomp;
 /// </summary>
 public sealed unsafe class SeccompBpf
 {
-    private const long SysSeccomp = 317, SeccompSetModeFilter = 1;
+    private const long SeccompSetModeFilter = 1;
     private const int InstructionSize = 8;
 
     private readonly byte[] _program;
@@ -24,13 +23,13 @@ public sealed unsafe class SeccompBpf
     }
 
     /// <summary>Whether a rule notifies a listener: <see cref="Load"/> then returns the listener fd.</summary>
-    public bool Notifies => (_flags & 8) != 0;
+    public bool Notifies => (_flags & SeccompFilter.FlagNewListener) != 0;
 
     /// <summary>Reads the whole message the compiling thread wrote, then closes <paramref name="fd"/>.</summary>
     public static SeccompBpf Receive(int fd)
     {
         using var pipe = new FileDescriptor(fd);
-        var message = ReadToEnd(fd);
+        var message = SysCall.ReadToEnd(fd, "seccomp program pipe");
         if (message.Length >= 1 && message[0] == SeccompCompilation.ErrorFollows)
             throw new RuncsException(Encoding.UTF8.GetString(message, 1, message.Length - 1));
         if (message.Length < 5 || message[0] != SeccompCompilation.ProgramFollows || (message.Length - 5) % InstructionSize != 0)
@@ -47,29 +46,10 @@ public sealed unsafe class SeccompBpf
             var fprog = stackalloc byte[16];
             *(ushort*)fprog = (ushort)(_program.Length / InstructionSize);
             *(byte**)(fprog + 8) = filter;
-            long r = Libc.syscall(SysSeccomp, SeccompSetModeFilter, _flags, (long)fprog, 0, 0, 0);
+            long r = Libc.syscall(Sys.seccomp, SeccompSetModeFilter, _flags, (long)fprog, 0, 0, 0);
             if (r < 0)
                 throw SyscallException.FromLast("seccomp", "load seccomp filter (linux.seccomp)");
             return Notifies ? (int)r : -1;
-        }
-    }
-
-    private static byte[] ReadToEnd(int fd)
-    {
-        var buffer = new MemoryStream();
-        var chunk = new byte[16384];
-        fixed (byte* p = chunk)
-        {
-            while (true)
-            {
-                var n = Libc.read(fd, p, chunk.Length);
-                if (n == 0)
-                    return buffer.ToArray();
-                if (n > 0)
-                    buffer.Write(chunk, 0, (int)n);
-                else if (Marshal.GetLastPInvokeError() != Errno.EINTR)
-                    throw SyscallException.FromLast("read", "seccomp program pipe");
-            }
         }
     }
 }

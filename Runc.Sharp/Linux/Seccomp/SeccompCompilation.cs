@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using Runc.Sharp.Linux.Native;
 
@@ -47,7 +46,7 @@ public sealed unsafe class SeccompCompilation : IDisposable
                 message = [ErrorFollows, .. Encoding.UTF8.GetBytes(e.Message)];
             }
             // A failed write means the init is gone; the parent reports that exit.
-            WriteAll(writeEnd.Value, message);
+            SysCall.WriteAll(writeEnd.Value, message);
         }
     }
 
@@ -60,28 +59,11 @@ public sealed unsafe class SeccompCompilation : IDisposable
             throw SyscallException.FromLast("memfd_create", "seccomp program");
         using var bpf = new FileDescriptor(memfd);
         program.ExportBpf(bpf.Value);
-        using var copy = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(bpf.Value, ownsHandle: false), FileAccess.Read);
-        var bytes = new byte[5 + copy.Length];
-        bytes[0] = ProgramFollows;
-        BitConverter.TryWriteBytes(bytes.AsSpan(1, 4), SeccompFilter.KernelFlags(config));
-        copy.Position = 0;
-        copy.ReadExactly(bytes, 5, bytes.Length - 5);
-        return bytes;
-    }
-
-    private static void WriteAll(int fd, byte[] bytes)
-    {
-        fixed (byte* p = bytes)
-        {
-            for (int done = 0; done < bytes.Length;)
-            {
-                var n = Libc.write(fd, p + done, bytes.Length - done);
-                if (n > 0)
-                    done += (int)n;
-                else if (n == 0 || Marshal.GetLastPInvokeError() != Errno.EINTR)
-                    return;
-            }
-        }
+        if (Libc.lseek(bpf.Value, 0, 0 /* SEEK_SET */) != 0)
+            throw SyscallException.FromLast("lseek", "seccomp program");
+        var flags = new byte[4];
+        BitConverter.TryWriteBytes(flags, SeccompFilter.KernelFlags(config));
+        return [ProgramFollows, .. flags, .. SysCall.ReadToEnd(bpf.Value, "seccomp program")];
     }
 
     public void Dispose() => ReadEnd.Dispose();

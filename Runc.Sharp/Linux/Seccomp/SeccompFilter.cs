@@ -13,10 +13,21 @@ public static unsafe class SeccompFilter
     private const uint ActKillThread = 0x00000000, ActKillProcess = 0x80000000, ActTrap = 0x00030000,
         ActErrno = 0x00050000, ActTrace = 0x7ff00000, ActLog = 0x7ffc0000, ActAllow = 0x7fff0000, ActNotify = 0x7fc00000;
     private const uint Eperm = 1;
-    private const uint FlagLog = 2, FlagSpecAllow = 4, FlagNewListener = 8;
+    /// <summary>seccomp(2)'s SECCOMP_FILTER_FLAG_NEW_LISTENER: the load returns a notify fd.</summary>
+    internal const uint FlagNewListener = 8;
 
-    /// <summary>The flags runcs applies; TSYNC is accepted and ignored, as runc does (one thread execs).</summary>
-    public static readonly string[] SupportedFlags = ["SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"];
+    /// <summary>
+    /// linux.seccomp.flags runcs applies: the libseccomp attribute each sets (0: none) and the
+    /// seccomp(2) flag seccomp_load then passes. TSYNC is accepted and ignored, as runc does (one thread execs).
+    /// </summary>
+    private static readonly (string Name, int Attribute, uint KernelFlag)[] Flags =
+    [
+        ("SECCOMP_FILTER_FLAG_TSYNC", 0, 0),
+        ("SECCOMP_FILTER_FLAG_LOG", LibSeccomp.AttrCtlLog, 2),
+        ("SECCOMP_FILTER_FLAG_SPEC_ALLOW", LibSeccomp.AttrCtlSsb, 4),
+    ];
+
+    public static readonly string[] SupportedFlags = [.. Flags.Select(f => f.Name)];
 
     /// <summary>Actions runcs can apply: all of them (notify hands the listener fd to linux.seccomp.listenerPath).</summary>
     public static readonly string[] SupportedActions = Known.SeccompActions;
@@ -48,14 +59,10 @@ public static unsafe class SeccompFilter
             Check(LibSeccomp.seccomp_attr_set(ctx, LibSeccomp.AttrCtlNnp, 0), "disable libseccomp's own no_new_privs");
             foreach (var flag in config.Flags ?? [])
             {
-                int r = flag switch
-                {
-                    "SECCOMP_FILTER_FLAG_TSYNC" => 0,
-                    "SECCOMP_FILTER_FLAG_LOG" => LibSeccomp.seccomp_attr_set(ctx, LibSeccomp.AttrCtlLog, 1),
-                    "SECCOMP_FILTER_FLAG_SPEC_ALLOW" => LibSeccomp.seccomp_attr_set(ctx, LibSeccomp.AttrCtlSsb, 1),
-                    _ => throw new RuncsException($"linux.seccomp.flags: {flag} is not supported by libseccomp {LibraryVersion}"),
-                };
-                Check(r, $"linux.seccomp.flags {flag}");
+                if (Array.FindIndex(Flags, f => f.Name == flag) is var i && i < 0)
+                    throw new RuncsException($"linux.seccomp.flags: {flag} is not supported by libseccomp {LibraryVersion}");
+                if (Flags[i].Attribute != 0)
+                    Check(LibSeccomp.seccomp_attr_set(ctx, Flags[i].Attribute, 1), $"linux.seccomp.flags {flag}");
             }
             foreach (var arch in config.Architectures ?? [])
             {
@@ -135,24 +142,9 @@ public static unsafe class SeccompFilter
         _ => throw new RuncsException($"{what}: unknown operator {op}"),
     };
 
-    /// <summary>
-    /// The seccomp(2) flags libseccomp's seccomp_load passes for this config: LOG and
-    /// SPEC_ALLOW from linux.seccomp.flags, NEW_LISTENER when a rule notifies.
-    /// </summary>
-    public static uint KernelFlags(Spec.Seccomp config)
-    {
-        var flags = UsesNotify(config) ? FlagNewListener : 0u;
-        foreach (var flag in config.Flags ?? [])
-        {
-            flags |= flag switch
-            {
-                "SECCOMP_FILTER_FLAG_LOG" => FlagLog,
-                "SECCOMP_FILTER_FLAG_SPEC_ALLOW" => FlagSpecAllow,
-                _ => 0u,
-            };
-        }
-        return flags;
-    }
+    /// <summary>The seccomp(2) flags libseccomp's seccomp_load passes for this config: those of its flags, NEW_LISTENER when a rule notifies.</summary>
+    public static uint KernelFlags(Spec.Seccomp config) =>
+        Flags.Where(f => config.Flags?.Contains(f.Name) == true).Aggregate(UsesNotify(config) ? FlagNewListener : 0u, (all, f) => all | f.KernelFlag);
 
     public static bool UsesNotify(Spec.Seccomp config) =>
         config.DefaultAction == "SCMP_ACT_NOTIFY" || config.Syscalls?.Any(c => c.Action == "SCMP_ACT_NOTIFY") == true;
