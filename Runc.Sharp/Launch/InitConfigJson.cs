@@ -57,10 +57,7 @@ internal static class InitConfigJson
             }
             w.WriteEndArray();
             w.WriteString("hookState"u8, c.HookState);
-            w.WriteStartArray("extraEnv"u8);
-            foreach (var e in c.ExtraEnv)
-                w.WriteStringValue(e);
-            w.WriteEndArray();
+            JsonOut.Strings(w, "extraEnv"u8, c.ExtraEnv);
             w.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Runc.Sharp.Spec;
 using Runc.Sharp.Spec.Codec;
 using static Runc.Sharp.Spec.Codec.JsonIn;
+using static Runc.Sharp.Spec.Codec.JsonOut;
 
 namespace Runc.Sharp.Lifecycle;
 
@@ -25,20 +26,10 @@ internal static class StateJson
         w.WriteString("bundle"u8, s.Bundle);
         w.WriteString("rootfs"u8, s.Rootfs);
         w.WriteString("ociVersion"u8, s.OciVersion);
-        WriteMap(w, "annotations"u8, s.Annotations);
-        if (s.Hooks is { } hooks)
-        {
-            w.WritePropertyName("hooks"u8);
-            SpecEncoder.Write(w, hooks);
-        }
-        WriteMap(w, "cgroupPaths"u8, s.CgroupPaths);
-        if (s.PreexistingCgroups is { } pre)
-        {
-            w.WriteStartArray("preexistingCgroups"u8);
-            foreach (var dir in pre)
-                w.WriteStringValue(dir);
-            w.WriteEndArray();
-        }
+        StringMap(w, "annotations"u8, s.Annotations);
+        Obj(w, "hooks"u8, s.Hooks, SpecEncoder.Write);
+        StringMap(w, "cgroupPaths"u8, s.CgroupPaths);
+        Strings(w, "preexistingCgroups"u8, s.PreexistingCgroups);
         w.WriteBoolean("systemdCgroup"u8, s.SystemdCgroup);
         w.WriteBoolean("noPivot"u8, s.NoPivot);
         w.WriteBoolean("noNewKeyring"u8, s.NoNewKeyring);
@@ -117,18 +108,8 @@ internal static class StateJson
         w.WriteString("bundle"u8, s.Bundle);
         w.WriteString("rootfs"u8, s.Rootfs);
         w.WriteString("created"u8, s.Created);
-        WriteMap(w, "annotations"u8, s.Annotations);
+        StringMap(w, "annotations"u8, s.Annotations);
         w.WriteString("owner"u8, s.Owner);
-        w.WriteEndObject();
-    }
-
-    private static void WriteMap(Utf8JsonWriter w, ReadOnlySpan<byte> name, IReadOnlyDictionary<string, string>? map)
-    {
-        if (map is null)
-            return;
-        w.WriteStartObject(name);
-        foreach (var (key, value) in map)
-            w.WriteString(key, value);
         w.WriteEndObject();
     }
 

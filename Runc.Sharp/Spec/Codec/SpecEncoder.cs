@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static Runc.Sharp.Spec.Codec.JsonOut;
 
 namespace Runc.Sharp.Spec.Codec;
 
@@ -46,7 +47,7 @@ internal static class SpecEncoder
             End(w, v);
         });
         Obj(w, "hooks"u8, v.Hooks, Write);
-        Map(w, "annotations"u8, v.Annotations, static (w, s) => w.WriteStringValue(s));
+        StringMap(w, "annotations"u8, v.Annotations);
         Obj(w, "linux"u8, v.Linux, Write);
         End(w, v);
     }
@@ -207,7 +208,7 @@ internal static class SpecEncoder
             w.WriteBoolean("enableMonitoring"u8, v.EnableMonitoring);
             End(w, v);
         });
-        Map(w, "sysctl"u8, v.Sysctl, static (w, s) => w.WriteStringValue(s));
+        StringMap(w, "sysctl"u8, v.Sysctl);
         Obj(w, "seccomp"u8, v.Seccomp, Write);
         Str(w, "rootfsPropagation"u8, v.RootfsPropagation);
         Strings(w, "maskedPaths"u8, v.MaskedPaths);
@@ -354,7 +355,7 @@ internal static class SpecEncoder
             Num(w, "hcaObjects"u8, v.HcaObjects);
             End(w, v);
         });
-        Map(w, "unified"u8, v.Unified, static (w, s) => w.WriteStringValue(s));
+        StringMap(w, "unified"u8, v.Unified);
         End(w, v);
     }
 
@@ -377,90 +378,6 @@ internal static class SpecEncoder
                 w.WritePropertyName(name);
                 value.WriteTo(w);
             }
-        }
-        w.WriteEndObject();
-    }
-
-    private static void Str(Utf8JsonWriter w, ReadOnlySpan<byte> name, string? value)
-    {
-        if (value is not null)
-            w.WriteString(name, value);
-    }
-
-    private static void Bool(Utf8JsonWriter w, ReadOnlySpan<byte> name, bool? value)
-    {
-        if (value is { } b)
-            w.WriteBoolean(name, b);
-    }
-
-    private static void Num(Utf8JsonWriter w, ReadOnlySpan<byte> name, int? value)
-    {
-        if (value is { } n)
-            w.WriteNumber(name, n);
-    }
-
-    private static void Num(Utf8JsonWriter w, ReadOnlySpan<byte> name, uint? value)
-    {
-        if (value is { } n)
-            w.WriteNumber(name, n);
-    }
-
-    private static void Num(Utf8JsonWriter w, ReadOnlySpan<byte> name, long? value)
-    {
-        if (value is { } n)
-            w.WriteNumber(name, n);
-    }
-
-    private static void Num(Utf8JsonWriter w, ReadOnlySpan<byte> name, ulong? value)
-    {
-        if (value is { } n)
-            w.WriteNumber(name, n);
-    }
-
-    private static void Num(Utf8JsonWriter w, ReadOnlySpan<byte> name, ushort? value)
-    {
-        if (value is { } n)
-            w.WriteNumber(name, n);
-    }
-
-    private static void Obj<T>(Utf8JsonWriter w, ReadOnlySpan<byte> name, T? value, Action<Utf8JsonWriter, T> write) where T : class
-    {
-        if (value is null)
-            return;
-        w.WritePropertyName(name);
-        write(w, value);
-    }
-
-    private static void Strings(Utf8JsonWriter w, ReadOnlySpan<byte> name, IReadOnlyList<string>? values) =>
-        List(w, name, values, static (w, s) => w.WriteStringValue(s));
-
-    private static void List<T>(Utf8JsonWriter w, ReadOnlySpan<byte> name, IReadOnlyList<T>? values, Action<Utf8JsonWriter, T> write)
-    {
-        if (values is null)
-            return;
-        w.WriteStartArray(name);
-        foreach (var v in values)
-        {
-            if (v is null)
-                w.WriteNullValue();
-            else
-                write(w, v);
-        }
-        w.WriteEndArray();
-    }
-
-    private static void Map<T>(Utf8JsonWriter w, ReadOnlySpan<byte> name, IReadOnlyDictionary<string, T>? values, Action<Utf8JsonWriter, T> write)
-    {
-        if (values is null)
-            return;
-        w.WriteStartObject(name);
-        foreach (var (key, v) in values)
-        {
-            w.WritePropertyName(key);
-            if (v is null)
-                w.WriteNullValue();
-            else
-                write(w, v);
         }
         w.WriteEndObject();
     }
