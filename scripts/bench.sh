@@ -43,15 +43,15 @@ done
 median() { jq -r '.results[0].median * 1000 | . * 100 | round / 100' "$1"; }
 measure() { # label, name, command...
   local file="$work/$(tr -c 'A-Za-z0-9' '_' <<<"$1").$2.json"; shift 2
-  hyperfine -N --warmup 3 --runs "$runs" --export-json "$file" "$@" >/dev/null 2>&1 \
-    || hyperfine --warmup 3 --runs "$runs" --export-json "$file" "$@" >/dev/null 2>&1 \
+  hyperfine -N --warmup 3 --runs "$n_runs" --export-json "$file" "$@" >/dev/null 2>&1 \
+    || hyperfine --warmup 3 --runs "$n_runs" --export-json "$file" "$@" >/dev/null 2>&1 \
     || { echo "n/a"; return; }
   median "$file"
 }
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 
-row() { # label, then per runtime: a command template with {b} (binary) {r} (root) {n} (name)
-  local label=$1 template=$2
+row() { # label, per runtime a command template with {b} (binary) {r} (root) {n} (name), [runs]
+  local label=$1 template=$2 n_runs=${3:-$runs}
   printf '| %-28s' "$label"
   declare -gA last=()
   for n in "${names[@]}"; do
@@ -86,16 +86,18 @@ for n in "${usable[@]}"; do
 done
 
 echo
-echo "median wall time over $runs runs (hyperfine), $(date -u +%F), kernel $(uname -r)"
+# Commands of a few ms get ten times the runs: over 20 runs their medians moved by 15% between runs.
+quick=$((runs * 10))
+echo "median wall time over $runs runs ($quick for --version, spec, state, events; hyperfine), $(date -u +%F), kernel $(uname -r)"
 echo "| command                      |        runcs |         runc |         crun | runcs/runc | runcs/crun |"
 echo "|------------------------------|--------------|--------------|--------------|---------|---------|"
-row "--version" "{b} --version"
-row "spec" "{b} spec --bundle {spec}"
-row "state (created container)" "{b} --root {r} state state-{n}"
+row "--version" "{b} --version" "$quick"
+row "spec" "{b} spec --bundle {spec}" "$quick"
+row "state (created container)" "{b} --root {r} state state-{n}" "$quick"
 row "run /bin/true" "{b} --root {r} run --bundle {bundle} run-{n}"
 row "create+start+delete" "sh -c '{b} --root {r} create --bundle {bundle} csd-{n} && {b} --root {r} start csd-{n} && {b} --root {r} delete --force csd-{n}'"
 row "create+start+delete, limits" "sh -c '{b} --root {r} create --bundle {limits} lim-{n} && {b} --root {r} start lim-{n} && {b} --root {r} delete --force lim-{n}'"
-row "events --stats (limits)" "{b} --root {r} events --stats events-{n}"
+row "events --stats (limits)" "{b} --root {r} events --stats events-{n}" "$quick"
 
 echo
 echo "peak RSS (KB, /usr/bin/time; for run it includes the container's init before exec)"
