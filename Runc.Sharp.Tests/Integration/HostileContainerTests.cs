@@ -6,8 +6,9 @@ namespace Runc.Sharp.Tests.Integration;
 
 /// <summary>
 /// Containers that fight back cannot hang runcs: kill and delete of a fork bomb held by a
-/// pids limit, of a frozen (paused) container, and of stopped processes finish within a
-/// bounded time and leave no state, cgroup, mount or process.
+/// pids limit, of a frozen (paused) container, of stopped processes and of processes in
+/// uninterruptible sleep finish within a bounded time and leave no state, cgroup, mount or
+/// process.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -23,9 +24,27 @@ public class HostileContainerTests
         return r;
     }
 
+    private static IEnumerable<int> CgroupPids(TestBundle b) =>
+        b.CgroupDirs().Where(d => File.Exists(Path.Combine(d, "cgroup.procs")))
+            .SelectMany(d => File.ReadAllLines(Path.Combine(d, "cgroup.procs"))).Select(int.Parse).Distinct();
+
     private static int CgroupProcs(TestBundle b) =>
         b.CgroupDirs().Where(d => File.Exists(Path.Combine(d, "cgroup.procs")))
             .Sum(d => File.ReadAllLines(Path.Combine(d, "cgroup.procs")).Length);
+
+    /// <summary>The one-letter state of /proc/PID/stat, the field after the parenthesised name.</summary>
+    private static char? ProcState(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2];
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>
     /// Runs the container detached until <paramref name="hostile"/> holds, optionally pauses it,
@@ -81,6 +100,20 @@ public class HostileContainerTests
         // pid 1 cannot stop itself (the kernel drops SIGSTOP from inside), so its children do.
         using var b = new TestBundle("sh", "-c", "sleep 1000 & kill -STOP $!; sh -c 'kill -STOP $$' & wait");
         EndsCleanly(b, () => CgroupProcs(b) >= 3 && File.ReadAllText($"/proc/{b.State()["pid"]!.GetValue<int>()}/status").Contains("State:\tS"),
+            pause: false, ["delete", "--force", b.Id]);
+    }
+
+    [Test]
+    public void ProcessesInUninterruptibleSleepAreKilledAndDeleted()
+    {
+        // Two readers of a FUSE mount whose daemon never answers wait in the kernel in state D,
+        // where no signal but SIGKILL reaches them. The mount sits in the rootfs, so the
+        // container's rbind of it carries it in without runcs touching it.
+        using var rootfs = new Breakouts.PrivateRootfs();
+        using var fuse = new HungFuseMount(rootfs["/hung"]);
+        using var b = new TestBundle("sh", "-c", "cat /hung/a & ls /hung/b & wait");
+        rootfs.Use(b);
+        EndsCleanly(b, () => CgroupPids(b).Count(pid => ProcState(pid) == 'D') >= 2,
             pause: false, ["delete", "--force", b.Id]);
     }
 
