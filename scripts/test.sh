@@ -11,7 +11,7 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 set -e
-scripts/deps.sh busybox-static jq runc clang zlib1g-dev libseccomp-dev procps containerd podman docker.io
+scripts/deps.sh busybox-static jq runc clang zlib1g-dev libseccomp-dev procps strace containerd podman docker.io
 scripts/build.sh "$here/out"
 scripts/make-rootfs.sh "$here/bundles/busybox/rootfs" >/dev/null
 set +e

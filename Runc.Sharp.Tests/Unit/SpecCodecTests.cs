@@ -112,7 +112,7 @@ public class SpecCodecTests
         var config = new InitConfig
         {
             Id = "c1", Bundle = "/b", Rootfs = "/b/rootfs", Spec = SpecText.SerializerParse(RoundTripTests.WithUnknownMembers),
-            HostPid = 42, Exec = true, NoPivot = true, NoNewKeyring = true, ConsoleSocketFd = 5, MountNamespaceFd = 6,
+            HostPid = 42, Exec = true, NoPivot = true, NoNewKeyring = true, ConsoleSocketFd = 5,
             FifoFd = 7, SeccompFd = 8, ExtraFds = 2, NewUserNamespace = true, PrivateCgroupNamespace = true,
             CgroupSources = [new CgroupMountSource("cpu", "cgroup", "cpu,cpuacct", "/sys/fs/cgroup/cpu/c1")],
             IdMapFds = [new IdMapFd(3, 9)], HookState = """{"id":"c1"}""", ExtraEnv = ["LISTEN_FDS=2"],

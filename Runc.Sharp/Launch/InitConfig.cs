@@ -17,11 +17,6 @@ public sealed record InitConfig
     public bool NoNewKeyring { get; init; }
     /// <summary>Connected console socket inherited by init, or -1.</summary>
     public int ConsoleSocketFd { get; init; } = -1;
-    /// <summary>
-    /// A mount namespace to join, inherited by init, or -1. Joined by init itself: the
-    /// raw child must still exec the runcs image from the host's filesystem.
-    /// </summary>
-    public int MountNamespaceFd { get; init; } = -1;
     /// <summary>The pipe the compiled linux.seccomp arrives on (<see cref="Linux.Seccomp.SeccompCompilation"/>), or -1.</summary>
     public int SeccompFd { get; init; } = -1;
     /// <summary>O_PATH descriptor of exec.fifo inherited by init.</summary>

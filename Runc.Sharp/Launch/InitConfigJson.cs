@@ -30,7 +30,6 @@ internal static class InitConfigJson
             w.WriteBoolean("noPivot"u8, c.NoPivot);
             w.WriteBoolean("noNewKeyring"u8, c.NoNewKeyring);
             w.WriteNumber("consoleSocketFd"u8, c.ConsoleSocketFd);
-            w.WriteNumber("mountNamespaceFd"u8, c.MountNamespaceFd);
             w.WriteNumber("fifoFd"u8, c.FifoFd);
             w.WriteNumber("seccompFd"u8, c.SeccompFd);
             w.WriteNumber("extraFds"u8, c.ExtraFds);
@@ -87,7 +86,6 @@ internal static class InitConfigJson
                 "noPivot" => c with { NoPivot = Bool(ref r) },
                 "noNewKeyring" => c with { NoNewKeyring = Bool(ref r) },
                 "consoleSocketFd" => c with { ConsoleSocketFd = Int32(ref r) },
-                "mountNamespaceFd" => c with { MountNamespaceFd = Int32(ref r) },
                 "fifoFd" => c with { FifoFd = Int32(ref r) },
                 "seccompFd" => c with { SeccompFd = Int32(ref r) },
                 "extraFds" => c with { ExtraFds = Int32(ref r) },

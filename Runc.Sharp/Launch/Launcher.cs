@@ -8,13 +8,15 @@ namespace Runc.Sharp.Launch;
 /// <param name="InheritedFds">Descriptors the init inherits (fifo, console socket); their numbers travel in the config.</param>
 /// <param name="Cgroups">The cgroups the child enters before it execs the init.</param>
 /// <param name="StateDir">The container's state dir (for <see cref="SelfImage.Create"/>).</param>
+/// <param name="OomScoreAdj">process.oomScoreAdj, written by the parent before the release, through the host's /proc.</param>
 public sealed record LaunchPlan(
     Spec.Linux? Linux,
     NamespacePlan Namespaces,
     IReadOnlyList<int> InheritedFds,
     bool DenySetgroups,
     ChildCgroups Cgroups,
-    string StateDir);
+    string StateDir,
+    int? OomScoreAdj);
 
 /// <summary>A started init stage: its host pid and the parent's end of the channel.</summary>
 public sealed class LaunchedInit(int pid, InitChannel channel, ChildSteps childSteps) : IDisposable
@@ -54,7 +56,7 @@ public static class Launcher
                 }
             }
             var mountJoin = joinFds.FirstOrDefault(j => j.Type == "mount").Fd;
-            var inherited = plan.InheritedFds.Concat(mountJoin is null ? [] : [mountJoin.Value]).ToList();
+            var inherited = plan.InheritedFds.ToList();
             foreach (var fd in inherited.Append(childEnd.Value))
                 SysCall.SetCloexec(fd, false);
             var pidJoin = joinFds.FirstOrDefault(j => j.Type == "pid").Fd;
@@ -76,7 +78,8 @@ public static class Launcher
                 ForkInside: forkInside,
                 UnshareBeforeFork: unshare,
                 TimeOffsets: offsets is null ? null : TimeOffsetsText(offsets),
-                Cgroups: plan.Cgroups);
+                Cgroups: plan.Cgroups,
+                MountNamespaceFd: mountJoin?.Value ?? -1);
             child = pidJoin is null || forkInside ? Spawner.Spawn(request) : PidNamespace.SpawnInside(pidJoin, () => Spawner.Spawn(request));
             childEnd.Dispose();
             foreach (var fd in inherited)
@@ -90,12 +93,15 @@ public static class Launcher
             {
                 if (plan.Namespaces.NewUser)
                     IdMaps.Write(child.Pid, plan.Linux!, plan.DenySetgroups);
+                // A forked init inherits it from the child.
+                if (plan.OomScoreAdj is { } adj)
+                    Linux.Process.ProcessAttributes.SetOomScoreAdj(child.Pid, adj);
                 child.Release();
                 if (request.Forks)
                     initPid = ReceiveForkedPid(channel, child.Pid, childSteps);
                 launched = new LaunchedInit(initPid, channel, childSteps);
                 var config = prepare(initPid);
-                SendConfig(launched, config with { HostPid = initPid, MountNamespaceFd = mountJoin?.Value ?? -1 });
+                SendConfig(launched, config with { HostPid = initPid });
                 released = true;
             }
             finally

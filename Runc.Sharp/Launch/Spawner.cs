@@ -19,6 +19,12 @@ namespace Runc.Sharp.Launch;
 /// before a process is in it, so the child writes <paramref name="TimeOffsets"/> in between.
 /// </param>
 /// <param name="Cgroups">The cgroups the child enters before anything else (none if null).</param>
+/// <param name="MountNamespaceFd">
+/// A mount namespace to join (exec's, or linux.namespaces'), the child's last step before it
+/// execs the init: the init never runs with the host's mount tree as its root, where a
+/// process of the container's user namespace holding CAP_SYS_PTRACE could reach it through
+/// /proc/PID/root (CVE-2016-9962's class). Until that join the child is not dumpable.
+/// </param>
 public sealed record SpawnRequest(
     ulong CloneFlags,
     IReadOnlyList<(int Fd, ulong Type)> JoinNamespaces,
@@ -29,7 +35,8 @@ public sealed record SpawnRequest(
     bool ForkInside = false,
     ulong UnshareBeforeFork = 0,
     string? TimeOffsets = null,
-    ChildCgroups? Cgroups = null)
+    ChildCgroups? Cgroups = null,
+    int MountNamespaceFd = -1)
 {
     /// <summary>Whether the child forks the init (and reports it with <see cref="MessageType.ChildForked"/>) rather than exec it itself.</summary>
     public bool Forks => ForkInside || UnshareBeforeFork != 0;
@@ -62,6 +69,7 @@ public static unsafe partial class Spawner
         public int* TasksFds;
         public byte* Self;
         public int NsCount;
+        public int MountNsFd;
         public int* NsFds;
         public long* NsTypes;
         public int BecomeRoot;
@@ -205,6 +213,7 @@ public static unsafe partial class Spawner
         a->ChannelFd = r.ChildChannelFd;
         a->ImageFd = r.ImageFd;
         a->NsCount = joins;
+        a->MountNsFd = r.MountNamespaceFd;
         a->BecomeRoot = r.BecomeRootInUserNamespace ? 1 : 0;
         a->ForkInside = r.Forks ? 1 : 0;
         a->UnshareFlags = (long)r.UnshareBeforeFork;
@@ -222,6 +231,11 @@ public static unsafe partial class Spawner
         byte go;
         if (Libc.syscall_nogc(Sys.read, a->SyncFd, (long)&go, 1, 0, 0, 0) != 1)
             Fail(a, 1);
+        // Not dumpable, /proc/PID is root's in the initial user namespace, which no process of
+        // a joined user namespace can reach while this child still has the host's mount tree.
+        // After the release: the parent has written any id maps it had to.
+        if (a->MountNsFd >= 0 && Libc.syscall_nogc(Sys.prctl, Pr.SET_DUMPABLE, 0, 0, 0, 0, 0) != 0)
+            Fail(a, 2);
         for (int i = 0; i < a->NsCount; i++)
         {
             if (Libc.syscall_nogc(Sys.setns, a->NsFds[i], a->NsTypes[i], 0, 0, 0, 0) != 0)
@@ -261,6 +275,10 @@ public static unsafe partial class Spawner
             if (Libc.syscall_nogc(Sys.setresuid, 0, 0, 0, 0, 0, 0) != 0)
                 Fail(a, 5);
         }
+        // Last, after the time namespace's offsets went in through the host's /proc; the
+        // user namespace entered above gives the capabilities that setns needs.
+        if (a->MountNsFd >= 0 && Libc.syscall_nogc(Sys.setns, a->MountNsFd, (long)Clone.NEWNS, 0, 0, 0, 0) != 0)
+            Fail(a, 9);
         Libc.syscall_nogc(Sys.execveat, a->ImageFd, (long)a->Empty, (long)a->Argv, (long)a->Envp, SysCall.AtEmptyPath, 0);
         Fail(a, 3);
     }
@@ -286,12 +304,14 @@ public static unsafe partial class Spawner
         var what = step switch
         {
             1 => "wait for release",
+            2 => "prctl(PR_SET_DUMPABLE, 0)",
             3 => "exec of the runcs init image",
             4 => "setresgid 0 in the user namespace (is gid 0 mapped?)",
             5 => "setresuid 0 in the user namespace (is uid 0 mapped?)",
             6 => "fork of the init inside the joined pid namespace",
             7 => "unshare of the pid and time namespaces for the init",
             8 => "write of /proc/self/timens_offsets (linux.timeOffsets)",
+            9 => "setns into the mount namespace (linux.namespaces)",
             _ when step >= CgroupStep && step - CgroupStep < steps.CgroupDirs.Count => $"join of cgroup {steps.CgroupDirs[step - CgroupStep]}",
             _ when step >= NamespaceStep && step - NamespaceStep < steps.Namespaces.Count => $"setns into the {steps.Namespaces[step - NamespaceStep]} namespace (linux.namespaces)",
             _ => $"step {step}",

@@ -114,7 +114,8 @@ public static class Creator
         int[] inherited = [fifo.Value, .. console is null ? [] : new[] { console.Value }, .. idmaps.Fds.Select(f => f.Fd),
             .. seccomp is null ? [] : new[] { seccomp.ReadEnd.Value }];
         using var childCgroups = new ChildCgroups(cgroups.Paths);
-        var plan = new LaunchPlan(spec.Linux, namespaces, inherited, DenySetgroups: Libc.geteuid() != 0, childCgroups, o.Store.DirOf(r.Id));
+        var plan = new LaunchPlan(spec.Linux, namespaces, inherited, DenySetgroups: Libc.geteuid() != 0, childCgroups, o.Store.DirOf(r.Id),
+            spec.Process?.OomScoreAdj);
 
         string hookState = "";
         using var init = Launcher.Start(plan, childPid =>

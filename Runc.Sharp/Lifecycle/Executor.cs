@@ -82,7 +82,7 @@ public static class Executor
         using var childCgroups = new ChildCgroups(ContainerCgroups.For(state).Paths);
         int[] inherited = [.. route.ToInit is null ? [] : new[] { route.ToInit.Value }, .. seccomp is null ? [] : new[] { seccomp.ReadEnd.Value }];
         var plan = new LaunchPlan(spec.Linux, new NamespacePlan(0, false, joins), inherited,
-            DenySetgroups: false, childCgroups, o.Store.DirOf(r.Id));
+            DenySetgroups: false, childCgroups, o.Store.DirOf(r.Id), process.OomScoreAdj);
         using var init = Launcher.Start(plan, _ => initConfig);
         try
         {

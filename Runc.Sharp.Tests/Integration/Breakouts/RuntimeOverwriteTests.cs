@@ -17,7 +17,7 @@ public class RuntimeOverwriteTests
     private static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 
     /// <summary>What /proc/PID/exe of an init names: the binary at the root of its detached overlay.</summary>
-    private static string OverlayPath => "/" + Path.GetFileName(Runcs.Binary);
+    internal static string OverlayPath => "/" + Path.GetFileName(Runcs.Binary);
 
     [Test]
     public void TheInitOfACreatedContainerCannotBeOverwrittenFromInside()

@@ -24,15 +24,15 @@ public static class InitMain
             if (first is not { Type: MessageType.Config } msg)
                 throw new RuncsException("init: expected the configuration from the parent");
             var config = InitConfigJson.Decode(msg.Payload);
-            foreach (var inherited in new[] { fd, config.FifoFd, config.ConsoleSocketFd, config.MountNamespaceFd, config.SeccompFd }.Concat(config.IdMapFds.Select(f => f.Fd)).Where(f => f >= 0))
+            foreach (var inherited in new[] { fd, config.FifoFd, config.ConsoleSocketFd, config.SeccompFd }.Concat(config.IdMapFds.Select(f => f.Fd)).Where(f => f >= 0))
                 SysCall.SetCloexec(inherited, true);
             // This process entered its cgroups before it exec'd the init, so a new cgroup
             // namespace now has the container's cgroup as its root.
             if (config.PrivateCgroupNamespace && Linux.Native.Libc.unshare((int)Linux.Native.Clone.NEWCGROUP) != 0)
                 throw SyscallException.FromLast("unshare(CLONE_NEWCGROUP)", "linux.namespaces cgroup");
-            WriteProcfsBeforeContainerMounts(config);
-            if (config.MountNamespaceFd >= 0)
-                MountNamespace.Enter(config.MountNamespaceFd);
+            // While /proc is still the runtime's, before the config's mounts (CVE-2025-52881).
+            if (!config.Exec)
+                Sysctls.Apply(config.Spec.Linux?.Sysctl);
             InitSequence.Run(config, channel);
             return 0;
         }
@@ -41,17 +41,5 @@ public static class InitMain
             channel.Send(MessageType.Error, e.Message);
             return 1;
         }
-    }
-
-    /// <summary>
-    /// The procfs writes, while /proc is still the runtime's: before exec joins the container's
-    /// mount namespace and before create applies the config's mounts (CVE-2025-52881).
-    /// </summary>
-    private static void WriteProcfsBeforeContainerMounts(InitConfig config)
-    {
-        if (config.Spec.Process?.OomScoreAdj is { } adj)
-            Linux.Process.ProcessAttributes.SetOomScoreAdj(adj);
-        if (!config.Exec)
-            Sysctls.Apply(config.Spec.Linux?.Sysctl);
     }
 }

@@ -50,11 +50,11 @@ public static unsafe class ProcessAttributes
     }
 
     /// <summary>Through <see cref="ProcFiles"/>, before the container's mounts or mount namespace (CVE-2025-52881).</summary>
-    public static void SetOomScoreAdj(int value)
+    public static void SetOomScoreAdj(int pid, int value)
     {
         try
         {
-            ProcFiles.Write("self/oom_score_adj", value.ToString(CultureInfo.InvariantCulture), "process.oomScoreAdj");
+            ProcFiles.Write($"{pid.ToString(CultureInfo.InvariantCulture)}/oom_score_adj", value.ToString(CultureInfo.InvariantCulture), "process.oomScoreAdj");
         }
         catch (SyscallException e) when (e.Errno is Errno.EACCES or Errno.EPERM)
         {
