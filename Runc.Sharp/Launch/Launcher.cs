@@ -9,6 +9,7 @@ namespace Runc.Sharp.Launch;
 /// <param name="Cgroups">The cgroups the child enters before it execs the init.</param>
 /// <param name="StateDir">The container's state dir (for <see cref="SelfImage.Create"/>).</param>
 /// <param name="OomScoreAdj">process.oomScoreAdj, written by the parent before the release, through the host's /proc.</param>
+/// <param name="BeforeRelease">Called with the child's pid while it still waits for the release (the systemd scope).</param>
 public sealed record LaunchPlan(
     Spec.Linux? Linux,
     NamespacePlan Namespaces,
@@ -16,7 +17,8 @@ public sealed record LaunchPlan(
     bool DenySetgroups,
     ChildCgroups Cgroups,
     string StateDir,
-    int? OomScoreAdj);
+    int? OomScoreAdj,
+    Action<int>? BeforeRelease = null);
 
 /// <summary>A started init stage: its host pid and the parent's end of the channel.</summary>
 public sealed class LaunchedInit(int pid, InitChannel channel, ChildSteps childSteps) : IDisposable
@@ -96,6 +98,7 @@ public static class Launcher
                 // A forked init inherits it from the child.
                 if (plan.OomScoreAdj is { } adj)
                     Linux.Process.ProcessAttributes.SetOomScoreAdj(child.Pid, adj);
+                plan.BeforeRelease?.Invoke(child.Pid);
                 child.Release();
                 if (request.Forks)
                     initPid = ReceiveForkedPid(channel, child.Pid, childSteps);

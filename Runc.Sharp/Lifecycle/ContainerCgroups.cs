@@ -1,4 +1,5 @@
 using Runc.Sharp.Cgroups;
+using Runc.Sharp.Cgroups.Systemd;
 using Runc.Sharp.Linux.Mounts;
 
 namespace Runc.Sharp.Lifecycle;
@@ -8,15 +9,30 @@ public static class ContainerCgroups
 {
     public static ICgroupManager For(ContainerState state) => new FsCgroupManager(state.CgroupPaths ?? new Dictionary<string, string>());
 
-    public static FsCgroupManager Plan(string id, string? cgroupsPath, bool systemd)
+    /// <summary>The directories: cgroupsPath's, or below each hierarchy's root those of the systemd scope.</summary>
+    public static FsCgroupManager Plan(string id, string? cgroupsPath, ScopePlan? scope)
     {
-        if (systemd)
-            throw new RuncsException(Directory.Exists("/run/systemd/system")
-                ? "--systemd-cgroup: the systemd cgroup driver is not implemented yet"
-                : "--systemd-cgroup: systemd is not running on this host (no /run/systemd/system)");
-        var layout = CgroupLayout.Host;
-        return new FsCgroupManager(CgroupPaths.Resolve(layout, cgroupsPath, id, CgroupPaths.Own()));
+        var paths = CgroupPaths.Resolve(CgroupLayout.Host, scope?.Unit.CgroupPath ?? cgroupsPath, id, CgroupPaths.Own());
+        if (scope is { DevicesCgroup: false })
+            paths.Remove("devices");
+        return new FsCgroupManager(paths);
     }
+
+    /// <summary>With --systemd-cgroup, the container's scope; null without it.</summary>
+    public static ScopePlan? SystemdScopeFor(string id, Spec.Linux? linux, bool systemd, bool rootless)
+    {
+        if (!systemd)
+            return null;
+        if (!Directory.Exists(SystemdScope.RunningMarker))
+            throw new RuncsException($"--systemd-cgroup: systemd is not running on this host (no {SystemdScope.RunningMarker})");
+        if (rootless)
+            throw new RuncsException("--systemd-cgroup: rootless containers (systemd's user manager) are not supported");
+        return ScopeProperties.For(SystemdUnit.Parse(linux?.CgroupsPath, id), linux, CgroupLayout.Host.Mode == CgroupMode.Unified);
+    }
+
+    /// <summary>The scope of a container created with --systemd-cgroup: the last part of its cgroup paths.</summary>
+    public static string? SystemdUnitOf(ContainerState state) =>
+        state.SystemdCgroup && state.CgroupPaths?.Values.FirstOrDefault() is { } dir ? Path.GetFileName(dir) : null;
 
     /// <summary>
     /// Rootless, runc's rule: without write access to the cgroups (none delegated to this

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Runc.Sharp.Cgroups;
+using Runc.Sharp.Cgroups.Systemd;
 using Runc.Sharp.Launch;
 using Runc.Sharp.Linux;
 using Runc.Sharp.Linux.Native;
@@ -31,7 +32,8 @@ public static class Creator
         CreateChecks.Unsupported(spec);
         CreateChecks.RootlessMappings(spec, o.IsRootless);
         var (extraFds, extraEnv) = CreateChecks.ExtraFds(r.PreserveFds);
-        var cgroups = ContainerCgroups.Plan(r.Id, spec.Linux?.CgroupsPath, o.SystemdCgroup);
+        var scope = ContainerCgroups.SystemdScopeFor(r.Id, spec.Linux, o.SystemdCgroup, o.IsRootless);
+        var cgroups = ContainerCgroups.Plan(r.Id, spec.Linux?.CgroupsPath, scope);
         if (o.IsRootless)
             cgroups = ContainerCgroups.ForRootless(cgroups, spec.Linux);
         if (o.Store.Exists(r.Id))
@@ -44,7 +46,7 @@ public static class Creator
         try
         {
             undo.Add(() => StateStore.Remove(held));
-            var created = Launch(o, r, spec, rootfs, cgroups, extraFds, extraEnv, held, undo);
+            var created = Launch(o, r, spec, rootfs, cgroups, scope, extraFds, extraEnv, held, undo);
             undo.Clear();
             return created;
         }
@@ -55,7 +57,7 @@ public static class Creator
     }
 
     private static CreatedContainer Launch(RuntimeOptions o, CreateRequest r, RuntimeSpec spec, string rootfs,
-        FsCgroupManager cgroups, int extraFds, IReadOnlyList<string> extraEnv, ContainerLock held, Undo undo)
+        FsCgroupManager cgroups, ScopePlan? scope, int extraFds, IReadOnlyList<string> extraEnv, ContainerLock held, Undo undo)
     {
         using var seccomp = SeccompCompilation.Start(spec.Linux?.Seccomp);
         var fifoPath = o.Store.FifoOf(r.Id);
@@ -69,10 +71,16 @@ public static class Creator
 
         var existed = cgroups.Create();
         undo.Add(() => cgroups.Destroy(existed));
+        if (scope is not null)
+            undo.Add(() => StopScope(scope.Unit, o.Warn));
         // A rootless container without delegated cgroups has none (ContainerCgroups.ForRootless);
         // with them, the device rules are skipped: writing them needs CAP_SYS_ADMIN (runc does the same).
-        if (cgroups.Paths.Count > 0)
-            cgroups.Set(CgroupLayout.Host.Mode, spec.Linux, includeDevices: !o.IsRootless);
+        // A systemd scope that allows every device has no devices cgroup (ScopeProperties.Devices).
+        bool devices = !o.IsRootless && scope is not { DevicesCgroup: false };
+        void SetLimits() => cgroups.Set(CgroupLayout.Host.Mode, spec.Linux, includeDevices: devices);
+        // In a systemd scope the limits go in once systemd has made the scope's cgroups its own.
+        if (cgroups.Paths.Count > 0 && scope is null)
+            SetLimits();
 
         using var route = new ConsoleRoute(r.ConsoleSocket, spec.Process!.Terminal, r.Detach);
         var console = route.ToInit;
@@ -91,6 +99,7 @@ public static class Creator
             Rootless = o.IsRootless,
             NoPivot = r.NoPivot,
             NoNewKeyring = r.NoNewKeyring,
+            SystemdCgroup = scope is not null,
         };
         var config = new InitConfig
         {
@@ -115,7 +124,12 @@ public static class Creator
             .. seccomp is null ? [] : new[] { seccomp.ReadEnd.Value }];
         using var childCgroups = new ChildCgroups(cgroups.Paths);
         var plan = new LaunchPlan(spec.Linux, namespaces, inherited, DenySetgroups: Libc.geteuid() != 0, childCgroups, o.Store.DirOf(r.Id),
-            spec.Process?.OomScoreAdj);
+            spec.Process?.OomScoreAdj,
+            BeforeRelease: scope is null ? null : pid =>
+            {
+                SystemdScope.Start(scope, pid, r.Id);
+                SetLimits();
+            });
 
         string hookState = "";
         using var init = Launcher.Start(plan, childPid =>
@@ -139,6 +153,19 @@ public static class Creator
         if (r.PidFile is not null)
             PidFile.Write(r.PidFile, init.Pid);
         return new CreatedContainer(r.Id, init.Pid, state, route.ReceiveMaster());
+    }
+
+    /// <summary>Undo of a scope that may never have started: a failure to stop it is a warning, so the rest of the undo still runs.</summary>
+    private static void StopScope(SystemdUnit unit, Action<string> warn)
+    {
+        try
+        {
+            SystemdScope.Stop(unit.Name);
+        }
+        catch (RuncsException e)
+        {
+            warn(e.Message);
+        }
     }
 }
 

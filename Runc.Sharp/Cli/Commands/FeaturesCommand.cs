@@ -22,7 +22,7 @@ public static class FeaturesCommand
         Linux: new LinuxFeatures(
             Namespaces: Known.NamespaceTypes,
             Capabilities: Known.Capabilities,
-            Cgroup: new CgroupFeatures(V1: true, V2: true, Systemd: false, SystemdUser: false, Rdma: false),
+            Cgroup: new CgroupFeatures(V1: true, V2: true, Systemd: true, SystemdUser: false, Rdma: false),
             Seccomp: new SeccompFeatures(
                 Enabled: true,
                 Actions: SeccompFilter.SupportedActions,
