@@ -69,7 +69,7 @@ public class SystemdCgroupTests
     }
 
     [Test]
-    public void LimitsAreUnitPropertiesAndSurviveADaemonReload()
+    public void LimitsAreUnitPropertiesAndSurviveADaemonReloadAfterCreateAndUpdate()
     {
         var bundle = _host.Bundle(c =>
         {
@@ -90,6 +90,10 @@ public class SystemdCgroupTests
             Assert.That(Show("it-limits.scope", "TasksMax"), Is.EqualTo("64"));
             Assert.That(Show("it-limits.scope", "CPUQuotaPerSecUSec"), Is.EqualTo("500ms"));
         });
+        var update = _host.Runcs("update", "--memory", "134217728", "--pids-limit", "32", "limits");
+        Assert.That(update.ExitCode, Is.Zero, update.ToString());
+        Assert.That(_host.Inside("systemctl", "daemon-reload").ExitCode, Is.Zero);
+        Assert.That(Limits(), Is.EqualTo("134217728\n512\n50000\n32\n"), "a daemon-reload undid update");
         var delete = _host.Runcs("delete", "--force", "limits");
         Assert.That(delete.ExitCode, Is.Zero, delete.ToString());
         AssertGone("limits", "it-limits.scope");

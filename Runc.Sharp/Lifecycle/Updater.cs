@@ -5,8 +5,8 @@ namespace Runc.Sharp.Lifecycle;
 
 /// <summary>
 /// `update`: new resource limits applied to a live container's cgroups (devices are
-/// left alone, as runc does) and recorded in its state; with memory.checkBeforeUpdate a
-/// limit below the current usage is refused first.
+/// left alone, as runc does), given to its systemd scope too, and recorded in its state;
+/// with memory.checkBeforeUpdate a limit below the current usage is refused first.
 /// </summary>
 public static class Updater
 {
@@ -24,6 +24,8 @@ public static class Updater
         Cgroups.Resources.MemoryUsageCheck.Check(CgroupLayout.Host.Mode, resources.Memory, new Cgroups.Resources.DirectoryProbe(cgroups.Paths));
         cgroups.Set(CgroupLayout.Host.Mode, linux, includeDevices: false);
         var merged = Merge(spec.Linux?.Resources, resources);
+        if (ContainerCgroups.SystemdUnitOf(state) is { } unit)
+            Cgroups.Systemd.SystemdScope.SetProperties(unit, Cgroups.Systemd.ScopeProperties.Limits(merged, CgroupLayout.Host.Mode == CgroupMode.Unified));
         o.Store.WriteSpec(held, spec with { Linux = linux with { Resources = merged } });
     }
 

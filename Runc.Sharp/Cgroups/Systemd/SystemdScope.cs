@@ -40,6 +40,22 @@ public static class SystemdScope
         WaitForJob(bus, reply, $"start of {unit.Name}");
     }
 
+    /// <summary>`update`'s limits as runtime properties of the scope, so a daemon-reload keeps them too.</summary>
+    public static void SetProperties(string unitName, IReadOnlyList<ScopeProperty> properties)
+    {
+        using var bus = DbusConnection.Open(PrivateSocket);
+        bus.Call(ManagerPath, Manager, "SetUnitProperties", "sba(sv)", w =>
+        {
+            w.String(unitName);
+            w.Bool(true);
+            w.Array(8, () =>
+            {
+                foreach (var p in properties)
+                    Property(w, p.Name, p.Signature, () => p.Value(w));
+            });
+        }, Timeout);
+    }
+
     /// <summary>Stops the scope; a scope systemd no longer knows (its processes all gone) is already stopped.</summary>
     public static void Stop(string unitName)
     {
