@@ -13,6 +13,12 @@ public sealed record InitConfig
     public int HostPid { get; init; }
     /// <summary>An exec into a running container: no rootfs, no fifo, only the process.</summary>
     public bool Exec { get; init; }
+    /// <summary>
+    /// linux.namespaces has no mount namespace: the container inherits the host's (a MUST of
+    /// the spec). Its mounts land in the host's table, so the root changes by chroot alone and
+    /// the propagation of / is left as it is; an exec chroots into <see cref="Rootfs"/>.
+    /// </summary>
+    public bool HostMountNamespace { get; init; }
     public bool NoPivot { get; init; }
     public bool NoNewKeyring { get; init; }
     /// <summary>Connected console socket inherited by init, or -1.</summary>

@@ -28,6 +28,7 @@ internal static class InitConfigJson
             w.WriteNumber("hostPid"u8, c.HostPid);
             w.WriteBoolean("exec"u8, c.Exec);
             w.WriteBoolean("noPivot"u8, c.NoPivot);
+            w.WriteBoolean("hostMountNamespace"u8, c.HostMountNamespace);
             w.WriteBoolean("noNewKeyring"u8, c.NoNewKeyring);
             w.WriteNumber("consoleSocketFd"u8, c.ConsoleSocketFd);
             w.WriteNumber("fifoFd"u8, c.FifoFd);
@@ -84,6 +85,7 @@ internal static class InitConfigJson
                 "hostPid" => c with { HostPid = Int32(ref r) },
                 "exec" => c with { Exec = Bool(ref r) },
                 "noPivot" => c with { NoPivot = Bool(ref r) },
+                "hostMountNamespace" => c with { HostMountNamespace = Bool(ref r) },
                 "noNewKeyring" => c with { NoNewKeyring = Bool(ref r) },
                 "consoleSocketFd" => c with { ConsoleSocketFd = Int32(ref r) },
                 "fifoFd" => c with { FifoFd = Int32(ref r) },

@@ -25,6 +25,8 @@ public sealed record ContainerState
     public IReadOnlyDictionary<string, string>? CgroupPaths { get; init; }
     /// <summary>Cgroup directories that existed before create; delete leaves them in place.</summary>
     public IReadOnlyList<string>? PreexistingCgroups { get; init; }
+    /// <summary>Without a mount namespace: the mounts create added to the host's table below the rootfs, unmounted by delete.</summary>
+    public IReadOnlyList<string>? HostMounts { get; init; }
     public bool SystemdCgroup { get; init; }
     public bool NoPivot { get; init; }
     public bool NoNewKeyring { get; init; }

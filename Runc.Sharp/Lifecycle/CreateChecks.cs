@@ -30,12 +30,6 @@ public static class CreateChecks
             warn($"ignoring {e}");
     }
 
-    public static void MountNamespace(RuntimeSpec spec)
-    {
-        if (spec.Linux?.Namespaces?.Any(n => n.Type == "mount") != true)
-            throw new ConfigError($"{SpecReader.ConfigFileName}: linux.namespaces: runcs needs a mount namespace");
-    }
-
     /// <summary>
     /// Without newuidmap/newgidmap (which runcs does not use), an unprivileged user may write
     /// only one id map line: its own id. Refused here, with the rule, instead of failing later

@@ -28,7 +28,6 @@ public static class Creator
         var rootfs = CreateChecks.Rootfs(r, spec);
         CreateChecks.Console(r, spec);
         CreateChecks.WarnUnknownCapabilities(spec, o.Warn);
-        CreateChecks.MountNamespace(spec);
         CreateChecks.Unsupported(spec);
         CreateChecks.RootlessMappings(spec, o.IsRootless);
         var (extraFds, extraEnv) = CreateChecks.ExtraFds(r.PreserveFds);
@@ -114,6 +113,7 @@ public static class Creator
             SeccompFd = seccomp?.ReadEnd.Value ?? -1,
             ExtraFds = extraFds,
             NewUserNamespace = spec.Linux?.Namespaces?.Any(n => n.Type == "user") == true,
+            HostMountNamespace = spec.Linux?.Namespaces?.Any(n => n.Type == "mount") != true,
             PrivateCgroupNamespace = namespaces.NewCgroupNamespace,
             CgroupSources = ContainerCgroups.MountSources(cgroups.Paths),
             ExtraEnv = extraEnv,
@@ -131,6 +131,11 @@ public static class Creator
                 SetLimits();
             });
 
+        bool hostMountNamespace = config.HostMountNamespace;
+        var mountsBefore = hostMountNamespace ? HostMounts.Snapshot() : null;
+        if (mountsBefore is not null)
+            undo.Add(() => HostMounts.Unmount(HostMounts.AddedBelow(rootfs, mountsBefore)));
+
         string hookState = "";
         using var init = Launcher.Start(plan, childPid =>
         {
@@ -145,7 +150,12 @@ public static class Creator
         }, fd => SeccompListener.Send(spec.Linux!.Seccomp!, spec.OciVersion ?? "", init.Pid, hookState, fd));
 
         var stat = ProcStat.Read(init.Pid) ?? throw new RuncsException("container init exited right after setup");
-        state = state with { InitPid = init.Pid, InitStartTime = stat.StartTime };
+        state = state with
+        {
+            InitPid = init.Pid,
+            InitStartTime = stat.StartTime,
+            HostMounts = mountsBefore is null ? null : HostMounts.AddedBelow(rootfs, mountsBefore),
+        };
         o.Store.WriteSpec(held, spec);
         o.Store.Write(held, state);
         if (r.PidfdSocket is not null)

@@ -65,6 +65,8 @@ public static class Deleter
             for (int i = 0; i < 200 && cgroups.Pids().Count > 0; i++)
                 Thread.Sleep(10);
         }
+        if (state.HostMounts is { Count: > 0 } mounts)
+            HostMounts.Unmount(mounts);
         if (ContainerCgroups.SystemdUnitOf(state) is { } unit)
             Cgroups.Systemd.SystemdScope.Stop(unit);
         cgroups.Destroy(state.PreexistingCgroups ?? []);

@@ -78,6 +78,7 @@ public static class Executor
             ExtraFds = extraFds,
             ExtraEnv = extraEnv,
             NewUserNamespace = types.Contains("user"),
+            HostMountNamespace = !types.Contains("mount"),
         };
         using var childCgroups = new ChildCgroups(ContainerCgroups.For(state).Paths);
         int[] inherited = [.. route.ToInit is null ? [] : new[] { route.ToInit.Value }, .. seccomp is null ? [] : new[] { seccomp.ReadEnd.Value }];

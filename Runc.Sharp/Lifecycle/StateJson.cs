@@ -30,6 +30,7 @@ internal static class StateJson
         Obj(w, "hooks"u8, s.Hooks, SpecEncoder.Write);
         StringMap(w, "cgroupPaths"u8, s.CgroupPaths);
         Strings(w, "preexistingCgroups"u8, s.PreexistingCgroups);
+        Strings(w, "hostMounts"u8, s.HostMounts);
         w.WriteBoolean("systemdCgroup"u8, s.SystemdCgroup);
         w.WriteBoolean("noPivot"u8, s.NoPivot);
         w.WriteBoolean("noNewKeyring"u8, s.NoNewKeyring);
@@ -64,6 +65,7 @@ internal static class StateJson
                 case "hooks": s = s with { Hooks = SpecDecoder.Hooks(ref r) }; break;
                 case "cgroupPaths": s = s with { CgroupPaths = StringMap(ref r) }; break;
                 case "preexistingCgroups": s = s with { PreexistingCgroups = Strings(ref r) }; break;
+                case "hostMounts": s = s with { HostMounts = Strings(ref r) }; break;
                 case "systemdCgroup": s = s with { SystemdCgroup = Bool(ref r) }; break;
                 case "noPivot": s = s with { NoPivot = Bool(ref r) }; break;
                 case "noNewKeyring": s = s with { NoNewKeyring = Bool(ref r) }; break;

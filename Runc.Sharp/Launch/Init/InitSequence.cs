@@ -81,6 +81,8 @@ public static class InitSequence
     private static void RunExec(InitConfig c, InitChannel channel)
     {
         var process = c.Spec.Process ?? throw new RuncsException("process: must be set");
+        if (c.HostMountNamespace)
+            RootSwitch.Chroot(c.Rootfs);
         if (process.Terminal)
             ConsoleSetup.Attach(c, process, bindDevConsole: false);
         ProcessSetup.ApplyAttributes(c with { NoNewKeyring = true }, process);

@@ -11,12 +11,15 @@ public static class RootfsSetup
     public static void Prepare(InitConfig c, InitChannel channel)
     {
         var spec = c.Spec;
-        // Nothing mounted from here on may propagate back to the host.
-        var propagation = PropagationFlag(spec.Linux?.RootfsPropagation) ?? (MountFlags.Slave | MountFlags.Rec);
-        SysCall.Mount(null, "/", null, (ulong)propagation, null, "propagation of / (linux.rootfsPropagation)");
-        // pivot_root refuses shared mounts around the new root: bind it from a private parent (runc's order).
-        if (!c.NoPivot)
-            RootSwitch.MakeParentMountPrivate(c.Rootfs);
+        if (!c.HostMountNamespace)
+        {
+            // Nothing mounted from here on may propagate back to the host.
+            var propagation = PropagationFlag(spec.Linux?.RootfsPropagation) ?? (MountFlags.Slave | MountFlags.Rec);
+            SysCall.Mount(null, "/", null, (ulong)propagation, null, "propagation of / (linux.rootfsPropagation)");
+            // pivot_root refuses shared mounts around the new root: bind it from a private parent (runc's order).
+            if (!c.NoPivot)
+                RootSwitch.MakeParentMountPrivate(c.Rootfs);
+        }
         SysCall.Mount(c.Rootfs, c.Rootfs, null, (ulong)(MountFlags.Bind | MountFlags.Rec), null, $"bind rootfs {c.Rootfs} (root.path)");
 
         using (var root = new RootDir(c.Rootfs))
@@ -49,6 +52,11 @@ public static class RootfsSetup
 
     public static void SwitchRoot(InitConfig c)
     {
+        if (c.HostMountNamespace)
+        {
+            RootSwitch.Chroot(c.Rootfs);
+            return;
+        }
         if (c.NoPivot)
             RootSwitch.MoveAndChroot(c.Rootfs);
         else

@@ -36,6 +36,19 @@ public static class RootSwitch
         SysCall.Mount(null, parent.MountPoint, null, (ulong)Spec.MountFlags.Private, null, $"make {parent.MountPoint} private before pivot_root");
     }
 
+    /// <summary>
+    /// Without a mount namespace of its own the container shares the host's mount table:
+    /// neither pivot_root nor a move of the rootfs onto / may touch it, so only this process's
+    /// root changes.
+    /// </summary>
+    public static void Chroot(string rootfs)
+    {
+        if (Libc.chroot(rootfs) != 0)
+            throw SyscallException.FromLast("chroot", rootfs);
+        if (Libc.chdir("/") != 0)
+            throw SyscallException.FromLast("chdir", "/");
+    }
+
     public static void MoveAndChroot(string rootfs)
     {
         if (Libc.chdir(rootfs) != 0)
