@@ -108,6 +108,47 @@ public class SeccompTests
         Assert.That(state["pid"]!.GetValue<int>(), Is.EqualTo(state["state"]!["pid"]!.GetValue<int>()));
     }
 
+    /// <summary>
+    /// libseccomp 2.5 has no WAIT_KILLABLE_RECV; runcs loads the filter itself and passes the
+    /// flag with the listener's. strace of the init shows the seccomp(2) call the kernel took.
+    /// </summary>
+    [Test]
+    public void WaitKillableRecvReachesTheKernelWithTheListener()
+    {
+        using var b = new TestBundle("sh", "-c", "mkdir /tmp/x; echo done");
+        using var listener = new NotifyListener(b.Dir, 0);
+        b.Config["root"]!["readonly"] = false;
+        b.Linux["seccomp"] = new JsonObject
+        {
+            ["defaultAction"] = "SCMP_ACT_ALLOW",
+            ["listenerPath"] = listener.Path,
+            ["flags"] = new JsonArray("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"),
+            ["syscalls"] = new JsonArray(Rule("SCMP_ACT_NOTIFY", ["mkdir", "mkdirat"])),
+        };
+        b.Save();
+        var trace = Path.Combine(b.Dir, "strace.txt");
+        var r = Runcs.Exec("strace", ["-f", "-e", "trace=seccomp", "-o", trace, Runcs.Binary, "--root", b.StateRoot, "run", "--bundle", b.Dir, b.Id]);
+        listener.Wait(TimeSpan.FromSeconds(10));
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        Assert.That(r.Stdout, Does.Contain("done"));
+        Assert.That(File.ReadAllText(trace), Does.Contain("SECCOMP_FILTER_FLAG_NEW_LISTENER|SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"));
+    }
+
+    [Test]
+    public void WaitKillableRecvWithoutAListenerIsAcceptedAndChangesNothing()
+    {
+        using var b = new TestBundle("sh", "-c", "mkdir /tmp/x 2>/dev/null; echo rc=$?");
+        b.Config["root"]!["readonly"] = false;
+        b.Linux["seccomp"] = new JsonObject
+        {
+            ["defaultAction"] = "SCMP_ACT_ALLOW",
+            ["flags"] = new JsonArray("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"),
+            ["syscalls"] = new JsonArray(Rule("SCMP_ACT_ERRNO", ["mkdir", "mkdirat"], errno: 1)),
+        };
+        var r = b.Run();
+        Assert.That(r.Stdout, Is.EqualTo("rc=1\n"), r.ToString());
+    }
+
     [Test]
     public void NotifyWithoutAListenerFailsCreateNamingIt()
     {

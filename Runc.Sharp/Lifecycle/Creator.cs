@@ -131,8 +131,7 @@ public static class Creator
                 SetLimits();
             });
 
-        bool hostMountNamespace = config.HostMountNamespace;
-        var mountsBefore = hostMountNamespace ? HostMounts.Snapshot() : null;
+        var mountsBefore = config.HostMountNamespace ? HostMounts.Snapshot() : null;
         if (mountsBefore is not null)
             undo.Add(() => HostMounts.Unmount(HostMounts.AddedBelow(rootfs, mountsBefore)));
 

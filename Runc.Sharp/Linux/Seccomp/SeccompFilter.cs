@@ -16,15 +16,22 @@ public static unsafe class SeccompFilter
     /// <summary>seccomp(2)'s SECCOMP_FILTER_FLAG_NEW_LISTENER: the load returns a notify fd.</summary>
     internal const uint FlagNewListener = 8;
 
+    /// <summary>seccomp(2)'s SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (Linux 5.19).</summary>
+    private const uint FlagWaitKillableRecv = 32;
+
     /// <summary>
     /// linux.seccomp.flags runcs applies: the libseccomp attribute each sets (0: none) and the
-    /// seccomp(2) flag seccomp_load then passes. TSYNC is accepted and ignored, as runc does (one thread execs).
+    /// seccomp(2) flag the load passes. TSYNC is accepted and ignored, as runc does (one thread
+    /// execs). WAIT_KILLABLE_RECV has no attribute in libseccomp 2.5; runcs loads the program
+    /// with seccomp(2) itself, so it passes the flag, where the kernel accepts it: with a
+    /// listener (<see cref="KernelFlags"/>).
     /// </summary>
     private static readonly (string Name, int Attribute, uint KernelFlag)[] Flags =
     [
         ("SECCOMP_FILTER_FLAG_TSYNC", 0, 0),
         ("SECCOMP_FILTER_FLAG_LOG", LibSeccomp.AttrCtlLog, 2),
         ("SECCOMP_FILTER_FLAG_SPEC_ALLOW", LibSeccomp.AttrCtlSsb, 4),
+        ("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", 0, FlagWaitKillableRecv),
     ];
 
     public static readonly string[] SupportedFlags = [.. Flags.Select(f => f.Name)];
@@ -142,9 +149,17 @@ public static unsafe class SeccompFilter
         _ => throw new RuncsException($"{what}: unknown operator {op}"),
     };
 
-    /// <summary>The seccomp(2) flags libseccomp's seccomp_load passes for this config: those of its flags, NEW_LISTENER when a rule notifies.</summary>
-    public static uint KernelFlags(Spec.Seccomp config) =>
-        Flags.Where(f => config.Flags?.Contains(f.Name) == true).Aggregate(UsesNotify(config) ? FlagNewListener : 0u, (all, f) => all | f.KernelFlag);
+    /// <summary>
+    /// The seccomp(2) flags for this config: those of its flags, NEW_LISTENER when a rule
+    /// notifies. WAIT_KILLABLE_RECV changes only how a notifying process waits, and the kernel
+    /// refuses it without a listener: there it is accepted and has nothing to change.
+    /// </summary>
+    public static uint KernelFlags(Spec.Seccomp config)
+    {
+        bool notifies = UsesNotify(config);
+        var flags = Flags.Where(f => config.Flags?.Contains(f.Name) == true).Aggregate(notifies ? FlagNewListener : 0u, (all, f) => all | f.KernelFlag);
+        return notifies ? flags : flags & ~FlagWaitKillableRecv;
+    }
 
     public static bool UsesNotify(Spec.Seccomp config) =>
         config.DefaultAction == "SCMP_ACT_NOTIFY" || config.Syscalls?.Any(c => c.Action == "SCMP_ACT_NOTIFY") == true;
