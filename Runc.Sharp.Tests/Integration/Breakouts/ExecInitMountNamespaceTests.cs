@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NUnit.Framework;
 
 namespace Runc.Sharp.Tests.Integration.Breakouts;
@@ -14,10 +13,6 @@ namespace Runc.Sharp.Tests.Integration.Breakouts;
 [NonParallelizable]
 public class ExecInitMountNamespaceTests
 {
-    /// <summary>
-    /// strace holds every write of exec's parent, the config it sends the init among them, so
-    /// the init waits, started and in the container, for as long as the test looks at it.
-    /// </summary>
     [Test]
     public void AnExecsInitIsInTheContainersMountNamespaceFromItsFirstInstruction()
     {
@@ -28,54 +23,21 @@ public class ExecInitMountNamespaceTests
         b.InUserNamespace();
         Assert.That(b.Run("-d").ExitCode, Is.Zero);
         int containerPid = b.State()["pid"]!.GetValue<int>();
-        var containerMounts = Link($"/proc/{containerPid}/ns/mnt");
+        var containerMounts = StalledExec.Link($"/proc/{containerPid}/ns/mnt");
 
-        using var exec = Process.Start(new ProcessStartInfo("strace")
-        {
-            ArgumentList = { "-o", "/dev/null", "-e", "trace=write", "-e", "inject=write:delay_enter=600000",
-                Integration.Runcs.Binary, "--root", b.StateRoot, "exec", b.Id, "true" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        int init = 0;
-        LifecycleTests.WaitFor(() => (init = ExecInit(b, containerPid)) != 0);
+        using var exec = new StalledExec(b, containerPid, "true");
         // The attacker: root of the container's user namespace, with CAP_SYS_PTRACE there.
         var attack = b.Runcs("exec", "--cap", "CAP_SYS_PTRACE", b.Id, "sh", "-c",
             $"for p in /proc/[0-9]*; do cat $p/root{marker.File} 2>/dev/null && echo ESCAPED; done; echo done");
-        var initMounts = Link($"/proc/{init}/ns/mnt");
+        var initMounts = StalledExec.Link($"/proc/{exec.InitPid}/ns/mnt");
 
-        exec.WaitForExit();
+        var (code, stderr) = exec.Finish();
         Assert.Multiple(() =>
         {
             Assert.That(initMounts, Is.EqualTo(containerMounts), "the exec's init had another mount namespace than the container");
             Assert.That(attack.Stdout, Does.Contain("done").And.Not.Contain("ESCAPED"), attack.ToString());
-            Assert.That(exec.ExitCode, Is.Zero, exec.StandardError.ReadToEnd());
+            Assert.That(code, Is.Zero, stderr);
             Assert.That(marker.Untouched, Is.True);
         });
-    }
-
-    private static string? Link(string path) => new FileInfo(path).LinkTarget;
-
-    /// <summary>
-    /// A process in the container's cgroup that already is the runcs image (its exe, read
-    /// before its mount namespace: the join comes before the exec), or 0.
-    /// </summary>
-    private static int ExecInit(TestBundle b, int containerPid)
-    {
-        foreach (var dir in b.CgroupDirs().Where(d => File.Exists(Path.Combine(d, "cgroup.procs"))))
-        {
-            foreach (var pid in File.ReadAllLines(Path.Combine(dir, "cgroup.procs")).Select(int.Parse).Where(p => p != containerPid))
-            {
-                try
-                {
-                    if (Link($"/proc/{pid}/exe") == RuntimeOverwriteTests.OverlayPath)
-                        return pid;
-                }
-                catch (IOException)
-                {
-                }
-            }
-        }
-        return 0;
     }
 }

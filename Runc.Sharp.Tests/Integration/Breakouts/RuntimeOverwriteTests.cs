@@ -50,6 +50,25 @@ public class RuntimeOverwriteTests
         Assert.That(Hash(Runcs.Binary), Is.EqualTo(before));
     }
 
+    /// <summary>The exploit's other window: the init of an exec, held by strace while the container tries its executable.</summary>
+    [Test]
+    public void TheInitOfAnExecCannotBeOverwrittenFromInside()
+    {
+        var before = Hash(Runcs.Binary);
+        using var b = new TestBundle("sleep", "1000");
+        Assert.That(b.Run("-d").ExitCode, Is.Zero);
+        int containerPid = b.State()["pid"]!.GetValue<int>();
+        using var exec = new StalledExec(b, containerPid, "true");
+        // With CAP_SYS_PTRACE, so that /proc/PID/exe of an init holding every capability opens at all.
+        var r = b.Runcs("exec", "--cap", "CAP_SYS_PTRACE", b.Id, "sh", "-c",
+            "for p in /proc/[0-9]*; do [ \"$(readlink $p/exe)\" = " + OverlayPath + " ] || continue; echo FOUND; " +
+            "(echo pwned > $p/exe) 2>/dev/null && echo WROTE; (echo pwned >> $p/exe) 2>/dev/null && echo APPENDED; done; echo done");
+        var (code, stderr) = exec.Finish();
+        Assert.That(r.Stdout, Does.Contain("FOUND").And.Contain("done").And.Not.Contain("WROTE").And.Not.Contain("APPENDED"), r.ToString());
+        Assert.That(code, Is.Zero, stderr);
+        Assert.That(Hash(Runcs.Binary), Is.EqualTo(before), "the host binary must be unchanged");
+    }
+
     [Test]
     public void AnExecdProcessRunningProcSelfExeGetsTheProtectedImage()
     {
