@@ -149,6 +149,42 @@ public class SeccompTests
         Assert.That(r.Stdout, Is.EqualTo("rc=1\n"), r.ToString());
     }
 
+    /// <summary>
+    /// The second container with a profile takes the program compiled for the first from the
+    /// root's cache (an allow-all program put there is what then loads); a cache file whose
+    /// key is not the profile's is never used.
+    /// </summary>
+    [Test]
+    public void ACompiledProfileIsCachedAndACacheFileForAnotherKeyIsIgnored()
+    {
+        using var b = new TestBundle("sh", "-c", "mkdir /tmp/x 2>/dev/null; echo rc=$?");
+        b.Config["root"]!["readonly"] = false;
+        b.Linux["seccomp"] = new JsonObject
+        {
+            ["defaultAction"] = "SCMP_ACT_ALLOW",
+            ["syscalls"] = new JsonArray(Rule("SCMP_ACT_ERRNO", ["mkdir", "mkdirat"], errno: 1)),
+        };
+        Assert.That(b.Run().Stdout, Is.EqualTo("rc=1\n"), "compiled");
+        var cache = Path.Combine(b.StateRoot, "seccomp@cache");
+        var file = Directory.GetFiles(cache, "*.bpf").Single();
+        Assert.That(File.GetUnixFileMode(cache), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute));
+        var written = File.GetLastWriteTimeUtc(file);
+        Assert.That(b.Run().Stdout, Is.EqualTo("rc=1\n"), "from the cache");
+        Assert.That(File.GetLastWriteTimeUtc(file), Is.EqualTo(written), "the second run did not compile again");
+        Assert.That(b.Runcs("list", "-q").Stdout, Is.Empty, "the cache is no container");
+
+        // The cache file's own key, then [flags][BPF]: one instruction, return SECCOMP_RET_ALLOW.
+        var bytes = File.ReadAllBytes(file);
+        int keyLength = BitConverter.ToInt32(bytes, 0);
+        byte[] AllowAll(byte[] key) => [.. BitConverter.GetBytes(key.Length), .. key, 0, 0, 0, 0, 0x06, 0, 0, 0, 0x00, 0x00, 0xff, 0x7f];
+        var key = bytes[4..(4 + keyLength)];
+        File.WriteAllBytes(file, AllowAll(key));
+        Assert.That(b.Run().Stdout, Is.EqualTo("rc=0\n"), "the program loaded is the cached one");
+        key[10] ^= 1;
+        File.WriteAllBytes(file, AllowAll(key));
+        Assert.That(b.Run().Stdout, Is.EqualTo("rc=1\n"), "a file under that name for another key is not used");
+    }
+
     [Test]
     public void NotifyWithoutAListenerFailsCreateNamingIt()
     {

@@ -58,7 +58,7 @@ public static class Creator
     private static CreatedContainer Launch(RuntimeOptions o, CreateRequest r, RuntimeSpec spec, string rootfs,
         FsCgroupManager cgroups, ScopePlan? scope, int extraFds, IReadOnlyList<string> extraEnv, ContainerLock held, Undo undo)
     {
-        using var seccomp = SeccompCompilation.Start(spec.Linux?.Seccomp);
+        using var seccomp = SeccompCompilation.Start(spec.Linux?.Seccomp, o.Store.Root);
         var fifoPath = o.Store.FifoOf(r.Id);
         if (Libc.mkfifo(fifoPath, 0x192 /* 0622 */) != 0)
             throw SyscallException.FromLast("mkfifo", fifoPath);

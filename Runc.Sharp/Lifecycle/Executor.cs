@@ -51,7 +51,7 @@ public static class Executor
                 throw new RuncsException("cannot exec in a paused container (use --ignore-paused)");
         }
         var config = o.Store.ReadSpec(r.Id);
-        using var seccomp = SeccompCompilation.Start(config.Linux?.Seccomp);
+        using var seccomp = SeccompCompilation.Start(config.Linux?.Seccomp, o.Store.Root);
         var process = ExecProcess.Build(config, r);
         if (r.Detach && process.Terminal && r.ConsoleSocket is null)
             throw new RuncsException("cannot allocate tty if runcs will detach without setting console socket");

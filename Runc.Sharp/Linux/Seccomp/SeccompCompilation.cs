@@ -19,7 +19,8 @@ public sealed unsafe class SeccompCompilation : IDisposable
 
     private SeccompCompilation(FileDescriptor readEnd) => ReadEnd = readEnd;
 
-    public static SeccompCompilation? Start(Spec.Seccomp? config)
+    /// <param name="cacheRoot">The state root, where compiled programs are kept (<see cref="SeccompCache"/>).</param>
+    public static SeccompCompilation? Start(Spec.Seccomp? config, string cacheRoot)
     {
         if (config is null)
             return null;
@@ -27,19 +28,26 @@ public sealed unsafe class SeccompCompilation : IDisposable
         if (Libc.pipe2(fds, O.CLOEXEC) != 0)
             throw SyscallException.FromLast("pipe2", "seccomp program pipe");
         var writeEnd = new FileDescriptor(fds[1]);
-        var thread = new Thread(() => Compile(config, writeEnd)) { IsBackground = true, Name = "seccomp" };
+        var thread = new Thread(() => Compile(config, cacheRoot, writeEnd)) { IsBackground = true, Name = "seccomp" };
         thread.Start();
         return new SeccompCompilation(new FileDescriptor(fds[0]));
     }
 
-    private static void Compile(Spec.Seccomp config, FileDescriptor writeEnd)
+    private static void Compile(Spec.Seccomp config, string cacheRoot, FileDescriptor writeEnd)
     {
         using (writeEnd)
         {
             byte[] message;
             try
             {
-                message = Program(config);
+                var key = SeccompCache.Key(config);
+                if (SeccompCache.TryRead(cacheRoot, key) is { } cached)
+                    message = [ProgramFollows, .. cached];
+                else
+                {
+                    message = Program(config);
+                    SeccompCache.TryWrite(cacheRoot, key, message[1..]);
+                }
             }
             catch (RuncsException e)
             {

@@ -21,6 +21,15 @@ internal static class SpecEncoder
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>linux.seccomp alone, compact: the key of a compiled program (<see cref="Linux.Seccomp.SeccompCache"/>).</summary>
+    public static byte[] Encode(Seccomp seccomp)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+        using (var w = new Utf8JsonWriter(buffer))
+            Write(w, seccomp);
+        return buffer.WrittenSpan.ToArray();
+    }
+
     public static void Write(Utf8JsonWriter w, RuntimeSpec v)
     {
         w.WriteStartObject();
