@@ -14,6 +14,8 @@ namespace Runc.Sharp.Linux.Seccomp;
 public static class SeccompCache
 {
     private const string DirName = "seccomp@cache";
+    /// <summary>The cache keeps this many programs, the most recently written (a root on tmpfs is memory).</summary>
+    private const int Kept = 32;
 
     public static byte[] Key(Spec.Seccomp config) =>
         [.. Encoding.UTF8.GetBytes($"{BuildInfoText()}\n"), .. Spec.Codec.SpecEncoder.Encode(config)];
@@ -64,6 +66,8 @@ public static class SeccompCache
             BinaryPrimitives.WriteInt32LittleEndian(length, key.Length);
             File.WriteAllBytes(temp, [.. length, .. key, .. message]);
             File.Move(temp, path, overwrite: true);
+            foreach (var old in new DirectoryInfo(dir).GetFiles("*.bpf").OrderByDescending(f => f.LastWriteTimeUtc).Skip(Kept))
+                old.Delete();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
