@@ -26,10 +26,10 @@ public class ExecInitMountNamespaceTests
         var containerMounts = StalledExec.Link($"/proc/{containerPid}/ns/mnt");
 
         using var exec = new StalledExec(b, containerPid, "true");
+        var initMounts = StalledExec.Link($"/proc/{exec.InitPid}/ns/mnt");
         // The attacker: root of the container's user namespace, with CAP_SYS_PTRACE there.
         var attack = b.Runcs("exec", "--cap", "CAP_SYS_PTRACE", b.Id, "sh", "-c",
             $"for p in /proc/[0-9]*; do cat $p/root{marker.File} 2>/dev/null && echo ESCAPED; done; echo done");
-        var initMounts = StalledExec.Link($"/proc/{exec.InitPid}/ns/mnt");
 
         var (code, stderr) = exec.Finish();
         Assert.Multiple(() =>

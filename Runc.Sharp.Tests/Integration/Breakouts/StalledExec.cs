@@ -3,9 +3,9 @@ using System.Diagnostics;
 namespace Runc.Sharp.Tests.Integration.Breakouts;
 
 /// <summary>
-/// `runcs exec` under strace, which holds each of its writes (the config it sends the init
-/// among them), so the exec's init waits, started and in the container, for as long as a test
-/// looks at it: the window that attacks on an exec's init race for.
+/// `runcs exec` under strace, which holds each of its two writes (the release of the child, then
+/// the config it sends the init) for 2 s, so the exec's init waits, started and in the container,
+/// while a test looks at it: the window that attacks on an exec's init race for.
 /// </summary>
 public sealed class StalledExec : IDisposable
 {
@@ -15,7 +15,7 @@ public sealed class StalledExec : IDisposable
     {
         var start = new ProcessStartInfo("strace")
         {
-            ArgumentList = { "-o", "/dev/null", "-e", "trace=write", "-e", "inject=write:delay_enter=600000",
+            ArgumentList = { "-o", "/dev/null", "-e", "trace=write", "-e", "inject=write:delay_enter=2000000",
                 Runcs.Binary, "--root", b.StateRoot, "exec", b.Id },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
