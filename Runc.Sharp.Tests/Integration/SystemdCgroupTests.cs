@@ -35,6 +35,14 @@ public class SystemdCgroupTests
     private string[] CgroupDirs(string unit) =>
         _host.Inside("find", "/sys/fs/cgroup", "-maxdepth", "5", "-type", "d", "-name", unit).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>delete --force succeeds and leaves no unit, cgroup or state.</summary>
+    private void DeleteLeavesNothing(string id, string unit)
+    {
+        var delete = _host.Runcs("delete", "--force", id);
+        Assert.That(delete.ExitCode, Is.Zero, delete.ToString());
+        AssertGone(id, unit);
+    }
+
     private void AssertGone(string id, string unit)
     {
         Assert.Multiple(() =>
@@ -63,9 +71,7 @@ public class SystemdCgroupTests
         Assert.That(_host.Runcs("start", "one").ExitCode, Is.Zero);
         var exec = _host.Runcs("exec", "one", "cat", "/proc/self/cgroup");
         Assert.That(exec.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.All.EndsWith(":/"), "exec joins the container's cgroups (its cgroup namespace root)");
-        var delete = _host.Runcs("delete", "--force", "one");
-        Assert.That(delete.ExitCode, Is.Zero, delete.ToString());
-        AssertGone("one", "it-one.scope");
+        DeleteLeavesNothing("one", "it-one.scope");
     }
 
     [Test]
@@ -94,9 +100,7 @@ public class SystemdCgroupTests
         Assert.That(update.ExitCode, Is.Zero, update.ToString());
         Assert.That(_host.Inside("systemctl", "daemon-reload").ExitCode, Is.Zero);
         Assert.That(Limits(), Is.EqualTo("134217728\n512\n50000\n32\n"), "a daemon-reload undid update");
-        var delete = _host.Runcs("delete", "--force", "limits");
-        Assert.That(delete.ExitCode, Is.Zero, delete.ToString());
-        AssertGone("limits", "it-limits.scope");
+        DeleteLeavesNothing("limits", "it-limits.scope");
     }
 
     [Test]
@@ -113,9 +117,7 @@ public class SystemdCgroupTests
             Assert.That(List().Split('\n').Order(), Is.EqualTo(before.Split('\n').Order()), "a daemon-reload changed the device rules");
             Assert.That(Show("it-devices.scope", "DevicePolicy"), Is.EqualTo("strict"));
         });
-        var delete = _host.Runcs("delete", "--force", "devices");
-        Assert.That(delete.ExitCode, Is.Zero, delete.ToString());
-        AssertGone("devices", "it-devices.scope");
+        DeleteLeavesNothing("devices", "it-devices.scope");
     }
 
     [Test]
@@ -129,8 +131,7 @@ public class SystemdCgroupTests
         var run = _host.Runcs("run", "-d", "--bundle", bundle, "privileged");
         Assert.That(run.ExitCode, Is.Zero, run.ToString());
         Assert.That(CgroupLines("privileged").Single(l => l.Contains(":devices:")), Does.Not.EndWith("it-privileged.scope"));
-        Assert.That(_host.Runcs("delete", "--force", "privileged").ExitCode, Is.Zero);
-        AssertGone("privileged", "it-privileged.scope");
+        DeleteLeavesNothing("privileged", "it-privileged.scope");
     }
 
     [Test]
@@ -144,8 +145,7 @@ public class SystemdCgroupTests
             Assert.That(Show("p-x.scope", "ControlGroup"), Is.EqualTo("/it.slice/it-nested.slice/p-x.scope"));
             Assert.That(CgroupLines("nested"), Has.All.EndsWith(":/it.slice/it-nested.slice/p-x.scope"));
         });
-        Assert.That(_host.Runcs("delete", "--force", "nested").ExitCode, Is.Zero);
-        AssertGone("nested", "p-x.scope");
+        DeleteLeavesNothing("nested", "p-x.scope");
     }
 
     [Test]

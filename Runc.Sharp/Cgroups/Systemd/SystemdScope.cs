@@ -32,8 +32,7 @@ public static class SystemdScope
                 Property(w, "PIDs", "au", () => w.Array(4, () => w.UInt32((uint)pid)));
                 foreach (var accounting in new[] { "MemoryAccounting", "CPUAccounting", "TasksAccounting", "BlockIOAccounting" })
                     Property(w, accounting, "b", () => w.Bool(true));
-                foreach (var p in scope.Properties)
-                    Property(w, p.Name, p.Signature, () => p.Value(w));
+                Properties(w, scope.Properties);
             });
             w.Array(8, () => { });
         }, Timeout);
@@ -48,11 +47,7 @@ public static class SystemdScope
         {
             w.String(unitName);
             w.Bool(true);
-            w.Array(8, () =>
-            {
-                foreach (var p in properties)
-                    Property(w, p.Name, p.Signature, () => p.Value(w));
-            });
+            w.Array(8, () => Properties(w, properties));
         }, Timeout);
     }
 
@@ -74,6 +69,12 @@ public static class SystemdScope
 
     private static void Property(DbusWriter w, string name, string signature, Action value) =>
         w.Struct(() => { w.String(name); w.Variant(signature, value); });
+
+    private static void Properties(DbusWriter w, IReadOnlyList<ScopeProperty> properties)
+    {
+        foreach (var p in properties)
+            Property(w, p.Name, p.Signature, () => p.Value(w));
+    }
 
     /// <summary>The reply names the job; JobRemoved(u id, o job, s unit, s result) says how it ended.</summary>
     private static void WaitForJob(DbusConnection bus, DbusMessage reply, string what)

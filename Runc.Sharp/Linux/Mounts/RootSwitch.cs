@@ -41,20 +41,19 @@ public static class RootSwitch
     /// neither pivot_root nor a move of the rootfs onto / may touch it, so only this process's
     /// root changes.
     /// </summary>
-    public static void Chroot(string rootfs)
-    {
-        if (Libc.chroot(rootfs) != 0)
-            throw SyscallException.FromLast("chroot", rootfs);
-        if (Libc.chdir("/") != 0)
-            throw SyscallException.FromLast("chdir", "/");
-    }
+    public static void Chroot(string rootfs) => ChrootTo(rootfs, rootfs);
 
     public static void MoveAndChroot(string rootfs)
     {
         if (Libc.chdir(rootfs) != 0)
             throw SyscallException.FromLast("chdir", rootfs);
         SysCall.Mount(rootfs, "/", null, (ulong)Spec.MountFlags.Move, null, $"move {rootfs} to /");
-        if (Libc.chroot(".") != 0)
+        ChrootTo(".", rootfs);
+    }
+
+    private static void ChrootTo(string path, string rootfs)
+    {
+        if (Libc.chroot(path) != 0)
             throw SyscallException.FromLast("chroot", rootfs);
         if (Libc.chdir("/") != 0)
             throw SyscallException.FromLast("chdir", "/");
