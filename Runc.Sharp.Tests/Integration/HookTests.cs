@@ -8,6 +8,17 @@ namespace Runc.Sharp.Tests.Integration;
 [NonParallelizable]
 public class HookTests
 {
+    private readonly List<string> _mountpoints = [];
+
+    /// <summary>The log's bind mount made its destination in the shared rootfs, as runc does; the next test must not find it.</summary>
+    [TearDown]
+    public void RemoveMountpoints()
+    {
+        foreach (var dir in _mountpoints.Where(Directory.Exists))
+            Directory.Delete(dir);
+        _mountpoints.Clear();
+    }
+
     private static JsonObject Hook(string log, string phase, int? timeout = null, string extra = "") => new()
     {
         ["path"] = "/bin/sh",
@@ -16,8 +27,9 @@ public class HookTests
         ["timeout"] = timeout,
     };
 
-    private static TestBundle WithHooks(string log, params string[] phases)
+    private TestBundle WithHooks(string log, params string[] phases)
     {
+        _mountpoints.Add(Path.Combine(Runcs.Rootfs, log.TrimStart('/')));
         var b = new TestBundle("sh", "-c", $"echo process >> {log}/order");
         var hooks = new JsonObject();
         foreach (var p in phases)
