@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates Runc.Sharp/CodeOrder.txt, the order ILC lays out runcs's managed methods in
-# (IlcOrderFile): the methods that --version, state, spec, create, start and delete run, in
-# the order they first ran, those commands in that order. A command then runs code from a few
-# 64 KB fault-around windows of the binary instead of from all of its 3 MB of managed code,
-# and its peak RSS drops by as much. Methods the file does not name work as before, unordered.
+# (IlcOrderFile): the methods that --version, state, spec, create, start, delete and then run
+# (with its init stage) run, in the order they first ran, those commands in that order. A
+# command then runs code from a few 64 KB fault-around windows of the binary instead of from
+# all of its 3 MB of managed code, and its peak RSS drops by as much. Methods the file does
+# not name work as before, unordered.
 #   usage: scripts/code-order.sh        (root; each command is single-stepped: a few minutes)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,9 +30,11 @@ jq --arg root "$rootfs" '.root.path = $root | .process.terminal = false | .proce
   "$bundle/config.json" > "$bundle/c" && mv "$bundle/c" "$bundle/config.json"
 "$runcs" --root "$root" create --bundle "$bundle" co-state
 
-trace() { # name, runcs arguments...
+trace() { # [-f], name, runcs arguments...
+  local follow=()
+  [ "$1" = -f ] && { follow=(-f); shift; }
   local name=$1; shift
-  "$work/trace-code" "$work/$name.addr" "$lo" "$hi" -- "$runcs" "$@" >/dev/null \
+  "$work/trace-code" "${follow[@]}" "$work/$name.addr" "$lo" "$hi" -- "$runcs" "$@" >/dev/null \
     || { echo "code-order: runcs $* failed under the tracer" >&2; return 1; }
 }
 # Two chains at once, one per core; the order file takes them in the order named below.
@@ -41,11 +44,12 @@ trace create --root "$root" create --bundle "$bundle" co-run
 trace start --root "$root" start co-run
 sleep 0.5
 trace delete --root "$root" delete co-run
+trace -f run --root "$root" run --bundle "$bundle" co-fg
 wait "$cli"
 
 # Address -> the symbol at or below it, by merging both sorted lists; then first-run order,
 # each name once, ILC's own (managed) symbols only.
-for name in version state spec create start delete; do cat "$work/$name.addr"; done | awk '{ print $1, "A", NR }' > "$work/addr"
+for name in version state spec create start delete run; do cat "$work/$name.addr"; done | awk '{ print $1, "A", NR }' > "$work/addr"
 nm --defined-only "$symbols" | awk '$2 ~ /^[tT]$/ { print $1, "S", $3 }' > "$work/syms"
 nm --defined-only "$managed" | awk '$2 ~ /^[tT]$/ { print $3 }' | LC_ALL=C sort -u > "$work/managed"
 LC_ALL=C sort -k1,1 -k2,2r "$work/syms" "$work/addr" \
