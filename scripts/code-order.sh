@@ -12,7 +12,11 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/runcs-code-order.XXXXXX)
 runcs=$work/out/runcs
 root=$work/root
-trap '"$runcs" --root "$root" delete --force co-state >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+cleanup() {
+  for id in co-state co-run co-fg; do "$runcs" --root "$root" delete --force "$id" >/dev/null 2>&1 || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 "$here/scripts/build.sh" "$work/out" >/dev/null
 symbols=$here/Runc.Sharp/bin/Release/net10.0/linux-x64/native/runcs.dbg
 managed=$here/Runc.Sharp/obj/Release/net10.0/linux-x64/native/runcs.o
@@ -42,7 +46,7 @@ trace() { # [-f], name, runcs arguments...
 cli=$!
 trace create --root "$root" create --bundle "$bundle" co-run
 trace start --root "$root" start co-run
-sleep 0.5
+sleep 0.5 # for its /bin/true to exit: delete refuses a running container
 trace delete --root "$root" delete co-run
 trace -f run --root "$root" run --bundle "$bundle" co-fg
 wait "$cli"
