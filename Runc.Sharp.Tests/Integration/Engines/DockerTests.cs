@@ -133,13 +133,13 @@ public sealed class DockerTests
     [Test]
     public void MemoryAndPidsLimitsAreEnforcedInside() => Same((rt, name) =>
     {
+        // Only the shell forks, so it and 31 sleeps fill the limit and it exits 2 at the 32nd fork.
         var pids = _docker.Run(["run", "--rm", .. RunFlags(rt, name + "-pids"), "--pids-limit", "32", TestImage.Name,
             "sh", "-c", "for i in $(seq 40); do sleep 100 & echo $i; done"]);
         var oom = _docker.Run(["run", .. RunFlags(rt, name), "--memory", "64m", "--memory-swap", "64m", TestImage.Name, "sh", "-c", "exec tail /dev/zero"]);
         var state = State(name);
         return $"{Transcript(pids)}{oom.ExitCode}\n{state}\n{RemoveForced(rt, name)}";
-    }, // Only the shell forks, so it and 31 sleeps fill the limit and it exits 2 at the 32nd fork.
-    t => Assert.That(t, Is.EqualTo($"exit 2\n{string.Concat(Enumerable.Range(1, 31).Select(i => $"{i}\n"))}137\nexited 137 oom=true\nrm -f exit 0")));
+    }, t => Assert.That(t, Is.EqualTo($"exit 2\n{string.Concat(Enumerable.Range(1, 31).Select(i => $"{i}\n"))}137\nexited 137 oom=true\nrm -f exit 0")));
 
     [Test]
     public void SecurityAndEnvironmentFlags()
