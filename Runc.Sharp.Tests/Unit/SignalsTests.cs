@@ -27,9 +27,9 @@ public class SignalsTests
     [TestCase("RTMAX", 64)]
     [TestCase("RTMAX-1", 63)]
     [TestCase("rtmax-30", 34)]
+    [TestCase("0", 0)]
     public void Parses(string text, int expected) => Assert.That(Signals.Parse(text), Is.EqualTo(expected));
 
-    [TestCase("0")]
     [TestCase("65")]
     [TestCase("-9")]
     [TestCase("+9")]

@@ -15,19 +15,19 @@ public sealed class FsCgroupManager : ICgroupManager
     private string? V1(string controller) => _paths.GetValueOrDefault(controller);
     private string? Unified => _paths.GetValueOrDefault("");
 
-    public IReadOnlyList<string> Create()
+    /// <summary>The directories that exist already (a container's delete leaves them).</summary>
+    public IReadOnlyList<string> Existing() => _paths.Values.Distinct().Where(Directory.Exists).ToList();
+
+    /// <summary>Makes the directories that do not exist yet.</summary>
+    public void Create()
     {
-        var existed = new List<string>();
         foreach (var dir in _paths.Values.Distinct())
         {
-            if (Directory.Exists(dir))
-                existed.Add(dir);
-            else
+            if (!Directory.Exists(dir))
                 CgroupFiles.CreateDirectory(dir);
         }
         if (V1("cpuset") is { } cpuset)
             CgroupFiles.InheritCpuset(cpuset);
-        return existed;
     }
 
     public void Set(CgroupMode mode, Spec.Linux? linux, bool includeDevices) =>
@@ -68,14 +68,10 @@ public sealed class FsCgroupManager : ICgroupManager
         throw new RuncsException("pause/resume needs the freezer controller, which this host does not mount");
     }
 
-    public bool IsFrozen()
-    {
-        if (V1("freezer") is { } freezer)
-            return CgroupFiles.TryRead(freezer, "freezer.state")?.Trim() is "FROZEN" or "FREEZING";
-        if (Unified is { } unified)
-            return CgroupFiles.TryRead(unified, "cgroup.freeze")?.Trim() == "1";
-        return false;
-    }
+    /// <summary>Frozen in the v1 freezer or, on a hybrid host too, in the unified hierarchy.</summary>
+    public bool IsFrozen() =>
+        V1("freezer") is { } freezer && CgroupFiles.TryRead(freezer, "freezer.state")?.Trim() is "FROZEN" or "FREEZING"
+        || Unified is { } unified && CgroupFiles.TryRead(unified, "cgroup.freeze")?.Trim() == "1";
 
     public IReadOnlyList<int> Pids()
     {

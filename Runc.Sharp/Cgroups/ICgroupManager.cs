@@ -6,8 +6,11 @@ public interface ICgroupManager
     /// <summary>Hierarchy key ("" for cgroup2) → directory.</summary>
     IReadOnlyDictionary<string, string> Paths { get; }
 
-    /// <summary>Creates every directory; returns those that already existed.</summary>
-    IReadOnlyList<string> Create();
+    /// <summary>The directories that exist already (before <see cref="Create"/>: those a delete must leave).</summary>
+    IReadOnlyList<string> Existing();
+
+    /// <summary>Creates every directory that does not exist yet.</summary>
+    void Create();
 
     void Freeze();
     void Thaw();

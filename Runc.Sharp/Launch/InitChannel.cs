@@ -16,8 +16,13 @@ public enum MessageType : byte
     HooksDone = 3,
     /// <summary>Init → parent: setup finished; init now waits on exec.fifo.</summary>
     Ready = 4,
-    /// <summary>Either way: a failure, as one line of text. The sender then gives up.</summary>
+    /// <summary>Either way: a failure (<see cref="InitFailure"/>'s encoding). The sender then gives up.</summary>
     Error = 5,
+    /// <summary>
+    /// Parent → init, after Ready: the container is recorded in its state; the init is handed
+    /// over and no longer dies with its parent. End of file instead means the parent died first.
+    /// </summary>
+    Commit = 8,
     /// <summary>Init → parent: the next message carries the seccomp notify fd (SCM_RIGHTS) for the listener.</summary>
     SeccompFdFollows = 6,
     /// <summary>Init → parent: the message with the seccomp notify fd.</summary>
@@ -78,6 +83,25 @@ public sealed unsafe class InitChannel(FileDescriptor fd) : IDisposable
             if (n == 0)
                 return null;
             return new Message((MessageType)buf[0], buf.AsSpan(1, (int)n - 1).ToArray());
+        }
+    }
+
+    /// <summary>
+    /// The type of the next message, read with plain read(2) (a seccomp filter may deny recv);
+    /// null at end of file. For messages without a payload.
+    /// </summary>
+    public MessageType? ReadSmall()
+    {
+        byte* buf = stackalloc byte[16];
+        while (true)
+        {
+            long n = Libc.read(Fd.Value, buf, 16);
+            if (n > 0)
+                return (MessageType)buf[0];
+            if (n == 0)
+                return null;
+            if (Marshal.GetLastPInvokeError() != Errno.EINTR)
+                throw SyscallException.FromLast("read", "init channel");
         }
     }
 

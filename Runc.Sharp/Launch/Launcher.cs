@@ -27,6 +27,10 @@ public sealed class LaunchedInit(int pid, InitChannel channel, ChildSteps childS
     public InitChannel Channel { get; } = channel;
     /// <summary>What the raw child did before exec, to name a step that failed.</summary>
     public ChildSteps ChildSteps { get; } = childSteps;
+
+    /// <summary>Hands the init over once the container is recorded: it stops dying with runcs (see <see cref="MessageType.Commit"/>).</summary>
+    public void Commit() => Channel.Send(MessageType.Commit);
+
     public void Dispose() => Channel.Dispose();
 }
 
@@ -81,8 +85,9 @@ public static class Launcher
                 UnshareBeforeFork: unshare,
                 TimeOffsets: offsets is null ? null : TimeOffsetsText(offsets),
                 Cgroups: plan.Cgroups,
-                MountNamespaceFd: mountJoin?.Value ?? -1);
-            child = pidJoin is null || forkInside ? Spawner.Spawn(request) : PidNamespace.SpawnInside(pidJoin, () => Spawner.Spawn(request));
+                MountNamespaceFd: mountJoin?.Value ?? -1,
+                ParentChannelFd: parentEnd.Value);
+            child = pidJoin is null || forkInside ? Spawner.SpawnChecked(request) : PidNamespace.SpawnInside(pidJoin, () => Spawner.SpawnChecked(request));
             childEnd.Dispose();
             foreach (var fd in inherited)
                 SysCall.SetCloexec(fd, true);
@@ -99,7 +104,7 @@ public static class Launcher
                 if (plan.OomScoreAdj is { } adj)
                     Linux.Process.ProcessAttributes.SetOomScoreAdj(child.Pid, adj);
                 plan.BeforeRelease?.Invoke(child.Pid);
-                child.Release();
+                Release(child, channel, childSteps);
                 if (request.Forks)
                     initPid = ReceiveForkedPid(channel, child.Pid, childSteps);
                 launched = new LaunchedInit(initPid, channel, childSteps);
@@ -125,6 +130,21 @@ public static class Launcher
             childEnd.Dispose();
             foreach (var (fd, _) in joinFds)
                 fd.Dispose();
+        }
+    }
+
+    /// <summary>A child that failed before its release (a cgroup it could not join) has closed the pipe; its report says why.</summary>
+    private static void Release(Spawner.Child child, InitChannel channel, ChildSteps steps)
+    {
+        try
+        {
+            child.Release();
+        }
+        catch (SyscallException e) when (e.Errno == Errno.EPIPE)
+        {
+            if (channel.Receive() is { Type: MessageType.ChildFailed } failed)
+                throw new RuncsException(Spawner.DescribeChildFailure(failed.Payload, steps));
+            throw new RuncsException($"container init exited before its release ({ExitDescription(child.Pid)})");
         }
     }
 
@@ -182,7 +202,7 @@ public static class Launcher
                 case MessageType.Ready:
                     return;
                 case MessageType.Error:
-                    throw new RuncsException(msg.Value.Text);
+                    throw InitFailure.Decode(msg.Value.Payload);
                 case MessageType.ChildFailed:
                     throw new RuncsException(Spawner.DescribeChildFailure(msg.Value.Payload, init.ChildSteps));
                 case MessageType.SeccompFdFollows:
@@ -201,7 +221,7 @@ public static class Launcher
                     }
                     catch (RuncsException e)
                     {
-                        init.Channel.Send(MessageType.Error, e.Message);
+                        init.Channel.Send(MessageType.Error, InitFailure.Encode(e));
                         throw;
                     }
                     init.Channel.Send(MessageType.HooksDone);
@@ -222,7 +242,7 @@ public static class Launcher
         while (init.Channel.Receive() is { } msg)
         {
             if (msg.Type == MessageType.Error)
-                throw new RuncsException(msg.Text);
+                throw InitFailure.Decode(msg.Payload);
         }
     }
 

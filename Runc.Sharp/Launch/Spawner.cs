@@ -19,6 +19,7 @@ namespace Runc.Sharp.Launch;
 /// before a process is in it, so the child writes <paramref name="TimeOffsets"/> in between.
 /// </param>
 /// <param name="Cgroups">The cgroups the child enters before anything else (none if null).</param>
+/// <param name="ParentChannelFd">The parent's end of the channel, which the child closes so that the parent's death is end of file there.</param>
 /// <param name="MountNamespaceFd">
 /// A mount namespace to join (exec's, or linux.namespaces'), the child's last step before it
 /// execs the init: the init never runs with the host's mount tree as its root, where a
@@ -36,10 +37,31 @@ public sealed record SpawnRequest(
     ulong UnshareBeforeFork = 0,
     string? TimeOffsets = null,
     ChildCgroups? Cgroups = null,
-    int MountNamespaceFd = -1)
+    int MountNamespaceFd = -1,
+    int ParentChannelFd = -1)
 {
     /// <summary>Whether the child forks the init (and reports it with <see cref="MessageType.ChildForked"/>) rather than exec it itself.</summary>
     public bool Forks => ForkInside || UnshareBeforeFork != 0;
+}
+
+/// <summary>
+/// The raw child's steps, as its ChildFailed report names them (one byte). A step done per
+/// namespace or per cgroup reports its base plus the index.
+/// </summary>
+public enum ChildStep : byte
+{
+    WaitForRelease = 1,
+    NotDumpable = 2,
+    ExecInit = 3,
+    BecomeRootGid = 4,
+    BecomeRootUid = 5,
+    ForkInit = 6,
+    Unshare = 7,
+    TimeOffsets = 8,
+    JoinMountNamespace = 9,
+    ParentDeathSignal = 10,
+    JoinNamespace = 20,
+    JoinCgroup = 40,
 }
 
 /// <summary>What the raw child does before exec, to name the step a ChildFailed report points at.</summary>
@@ -63,6 +85,8 @@ public static unsafe partial class Spawner
     private struct ChildArgs
     {
         public int SyncFd;
+        public int SyncWriteFd;
+        public int ParentChannelFd;
         public int ChannelFd;
         public int ImageFd;
         public int TasksCount;
@@ -90,7 +114,6 @@ public static unsafe partial class Spawner
 
     private const long SysExitGroup = 231, SysClone = 56, SysOpen = 2;
     private const long CloneParent = 0x8000;
-    private const int NamespaceStep = 10, CgroupStep = 30;
 
     /// <summary>A cloned child waiting for <see cref="Release"/>.</summary>
     public sealed class Child : IDisposable
@@ -134,10 +157,10 @@ public static unsafe partial class Spawner
         using var syncRead = new FileDescriptor(pipe[0]);
         var syncWrite = new FileDescriptor(pipe[1]);
 
-        var block = Prepare(request, pipe[0]);
+        var block = Prepare(request, pipe[0], pipe[1]);
         var a = (ChildArgs*)block;
         var clone = new CloneArgs { Flags = request.CloneFlags, ExitSignal = (ulong)Sig.CHLD };
-        if (request.Cgroups is { UnifiedFd: >= 0 } cgroups)
+        if (request.Cgroups is { CloneInto: true } cgroups)
         {
             clone.Flags |= Clone.INTO_CGROUP;
             clone.Cgroup = (ulong)cgroups.UnifiedFd;
@@ -155,8 +178,50 @@ public static unsafe partial class Spawner
         return new Child((int)pid, syncWrite, block);
     }
 
+    /// <summary>
+    /// Clones the child; one that the kernel killed at birth for CLONE_INTO_CGROUP (see
+    /// <see cref="ChildCgroups"/>) is reaped and cloned again, writing itself into the cgroup.
+    /// </summary>
+    public static Child SpawnChecked(SpawnRequest request)
+    {
+        var child = Spawn(request);
+        if (request.Cgroups is not { CloneInto: true } cgroups || !KilledAtBirth(child.Pid))
+            return child;
+        child.Dispose();
+        Launcher.Reap(child.Pid, kill: false);
+        cgroups.CloneInto = false;
+        return Spawn(request);
+    }
+
+    /// <summary>
+    /// A SIGKILL the kernel queued during the clone is pending when clone3 returns, before the
+    /// child ran at all; it shows in its status (or the child is already gone).
+    /// </summary>
+    private static bool KilledAtBirth(int pid)
+    {
+        string status;
+        try
+        {
+            status = File.ReadAllText($"/proc/{pid.ToString(System.Globalization.CultureInfo.InvariantCulture)}/status");
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        foreach (var line in status.Split('\n'))
+        {
+            if (line.StartsWith("State:\t", StringComparison.Ordinal) && line.Length > 7 && line[7] is 'Z' or 'X')
+                return true;
+            if ((line.StartsWith("SigPnd:\t", StringComparison.Ordinal) || line.StartsWith("ShdPnd:\t", StringComparison.Ordinal))
+                && ulong.TryParse(line.AsSpan(8), System.Globalization.NumberStyles.HexNumber, null, out var pending)
+                && (pending & (1UL << (Sig.KILL - 1))) != 0)
+                return true;
+        }
+        return false;
+    }
+
     /// <summary>Everything the child touches, in one native block allocated before the clone.</summary>
-    private static nint Prepare(SpawnRequest r, int syncFd)
+    private static nint Prepare(SpawnRequest r, int syncFd, int syncWriteFd)
     {
         var strings = new List<byte[]> { new byte[1] };
         strings.AddRange(r.Argv.Select(s => SysCall.Utf8(s)));
@@ -210,6 +275,8 @@ public static unsafe partial class Spawner
         cursor += timensPath.Length;
         a->Envp[0] = null;
         a->SyncFd = syncFd;
+        a->SyncWriteFd = syncWriteFd;
+        a->ParentChannelFd = r.ParentChannelFd;
         a->ChannelFd = r.ChildChannelFd;
         a->ImageFd = r.ImageFd;
         a->NsCount = joins;
@@ -223,31 +290,40 @@ public static unsafe partial class Spawner
     // The child: raw syscalls only, no allocation, never returns.
     private static void ChildMain(ChildArgs* a)
     {
+        // Ends that only the parent may hold: once it dies, the release read and the
+        // init's channel see end of file instead of blocking for ever.
+        Libc.syscall_nogc(Sys.close, a->SyncWriteFd, 0, 0, 0, 0, 0);
+        if (a->ParentChannelFd >= 0)
+            Libc.syscall_nogc(Sys.close, a->ParentChannelFd, 0, 0, 0, 0, 0);
         for (int i = 0; i < a->TasksCount; i++)
         {
             if (Libc.syscall_nogc(Sys.write, a->TasksFds[i], (long)a->Self, 1, 0, 0, 0) != 1)
-                Fail(a, (byte)(CgroupStep + i));
+                Fail(a, (byte)((int)ChildStep.JoinCgroup + i));
         }
+        // Killed with the parent until the init is handed over (InitSequence clears it). A
+        // parent that died before this prctl is caught by the release read: end of file.
+        if (Libc.syscall_nogc(Sys.prctl, Pr.SET_PDEATHSIG, Sig.KILL, 0, 0, 0, 0) != 0)
+            Fail(a, (byte)ChildStep.ParentDeathSignal);
         byte go;
         if (Libc.syscall_nogc(Sys.read, a->SyncFd, (long)&go, 1, 0, 0, 0) != 1)
-            Fail(a, 1);
+            Fail(a, (byte)ChildStep.WaitForRelease);
         // Not dumpable, /proc/PID is root's in the initial user namespace, which no process of
         // a joined user namespace can reach while this child still has the host's mount tree.
         // After the release: the parent has written any id maps it had to.
         if (a->MountNsFd >= 0 && Libc.syscall_nogc(Sys.prctl, Pr.SET_DUMPABLE, 0, 0, 0, 0, 0) != 0)
-            Fail(a, 2);
+            Fail(a, (byte)ChildStep.NotDumpable);
         for (int i = 0; i < a->NsCount; i++)
         {
             if (Libc.syscall_nogc(Sys.setns, a->NsFds[i], a->NsTypes[i], 0, 0, 0, 0) != 0)
-                Fail(a, (byte)(NamespaceStep + i));
+                Fail(a, (byte)((int)ChildStep.JoinNamespace + i));
         }
         if (a->UnshareFlags != 0 && Libc.syscall_nogc(Sys.unshare, a->UnshareFlags, 0, 0, 0, 0, 0) != 0)
-            Fail(a, 7);
+            Fail(a, (byte)ChildStep.Unshare);
         if (a->TimeOffsetsLength > 0)
         {
             long fd = Libc.syscall_nogc(SysOpen, (long)a->TimensPath, O.WRONLY | O.CLOEXEC, 0, 0, 0, 0);
             if (fd < 0 || Libc.syscall_nogc(Sys.write, fd, (long)a->TimeOffsets, a->TimeOffsetsLength, 0, 0, 0) != a->TimeOffsetsLength)
-                Fail(a, 8);
+                Fail(a, (byte)ChildStep.TimeOffsets);
             Libc.syscall_nogc(Sys.close, fd, 0, 0, 0, 0, 0);
         }
         if (a->ForkInside != 0)
@@ -255,7 +331,7 @@ public static unsafe partial class Spawner
             // A fork (no CLONE_VM: the memory is copied) whose parent is ours, so runcs reaps it.
             long init = Libc.syscall_nogc(SysClone, CloneParent | Sig.CHLD, 0, 0, 0, 0, 0);
             if (init < 0)
-                Fail(a, 6);
+                Fail(a, (byte)ChildStep.ForkInit);
             if (init > 0)
             {
                 a->FailMessage[0] = (byte)MessageType.ChildForked;
@@ -264,6 +340,9 @@ public static unsafe partial class Spawner
                 while (true)
                     Libc.syscall_nogc(SysExitGroup, 0, 0, 0, 0, 0, 0);
             }
+            // A fork does not inherit the death signal; runcs is this process's parent too.
+            if (Libc.syscall_nogc(Sys.prctl, Pr.SET_PDEATHSIG, Sig.KILL, 0, 0, 0, 0) != 0)
+                Fail(a, (byte)ChildStep.ParentDeathSignal);
         }
         // Entering a user namespace gives every capability in it, but execve keeps them
         // only for uid 0 of that namespace; the parent's uid is not mapped there.
@@ -271,16 +350,16 @@ public static unsafe partial class Spawner
         {
             Libc.syscall_nogc(Sys.setgroups, 0, 0, 0, 0, 0, 0);
             if (Libc.syscall_nogc(Sys.setresgid, 0, 0, 0, 0, 0, 0) != 0)
-                Fail(a, 4);
+                Fail(a, (byte)ChildStep.BecomeRootGid);
             if (Libc.syscall_nogc(Sys.setresuid, 0, 0, 0, 0, 0, 0) != 0)
-                Fail(a, 5);
+                Fail(a, (byte)ChildStep.BecomeRootUid);
         }
         // Last, after the time namespace's offsets went in through the host's /proc; the
         // user namespace entered above gives the capabilities that setns needs.
         if (a->MountNsFd >= 0 && Libc.syscall_nogc(Sys.setns, a->MountNsFd, (long)Clone.NEWNS, 0, 0, 0, 0) != 0)
-            Fail(a, 9);
+            Fail(a, (byte)ChildStep.JoinMountNamespace);
         Libc.syscall_nogc(Sys.execveat, a->ImageFd, (long)a->Empty, (long)a->Argv, (long)a->Envp, SysCall.AtEmptyPath, 0);
-        Fail(a, 3);
+        Fail(a, (byte)ChildStep.ExecInit);
     }
 
     private static void Fail(ChildArgs* a, byte step)
@@ -301,19 +380,20 @@ public static unsafe partial class Spawner
             return "init child failed";
         int errno = BitConverter.ToInt32(payload[1..5]);
         byte step = payload[0];
-        var what = step switch
+        var what = (ChildStep)step switch
         {
-            1 => "wait for release",
-            2 => "prctl(PR_SET_DUMPABLE, 0)",
-            3 => "exec of the runcs init image",
-            4 => "setresgid 0 in the user namespace (is gid 0 mapped?)",
-            5 => "setresuid 0 in the user namespace (is uid 0 mapped?)",
-            6 => "fork of the init inside the joined pid namespace",
-            7 => "unshare of the pid and time namespaces for the init",
-            8 => "write of /proc/self/timens_offsets (linux.timeOffsets)",
-            9 => "setns into the mount namespace (linux.namespaces)",
-            _ when step >= CgroupStep && step - CgroupStep < steps.CgroupDirs.Count => $"join of cgroup {steps.CgroupDirs[step - CgroupStep]}",
-            _ when step >= NamespaceStep && step - NamespaceStep < steps.Namespaces.Count => $"setns into the {steps.Namespaces[step - NamespaceStep]} namespace (linux.namespaces)",
+            ChildStep.WaitForRelease => "wait for release (runcs exited)",
+            ChildStep.NotDumpable => "prctl(PR_SET_DUMPABLE, 0)",
+            ChildStep.ExecInit => "exec of the runcs init image",
+            ChildStep.BecomeRootGid => "setresgid 0 in the user namespace (is gid 0 mapped?)",
+            ChildStep.BecomeRootUid => "setresuid 0 in the user namespace (is uid 0 mapped?)",
+            ChildStep.ForkInit => "fork of the init inside the joined pid namespace",
+            ChildStep.Unshare => "unshare of the pid and time namespaces for the init",
+            ChildStep.TimeOffsets => "write of /proc/self/timens_offsets (linux.timeOffsets)",
+            ChildStep.JoinMountNamespace => "setns into the mount namespace (linux.namespaces)",
+            ChildStep.ParentDeathSignal => "prctl(PR_SET_PDEATHSIG)",
+            _ when step >= (byte)ChildStep.JoinCgroup && step - (byte)ChildStep.JoinCgroup < steps.CgroupDirs.Count => $"join of cgroup {steps.CgroupDirs[step - (byte)ChildStep.JoinCgroup]}",
+            _ when step >= (byte)ChildStep.JoinNamespace && step - (byte)ChildStep.JoinNamespace < steps.Namespaces.Count => $"setns into the {steps.Namespaces[step - (byte)ChildStep.JoinNamespace]} namespace (linux.namespaces)",
             _ => $"step {step}",
         };
         return $"{what}: {SyscallException.Describe(errno)}";

@@ -18,6 +18,10 @@ public static class ContainerCgroups
         return new FsCgroupManager(paths);
     }
 
+    /// <summary>Whether the unified cgroup is one that runcs made for this container (see <see cref="Launch.ChildCgroups"/>).</summary>
+    public static bool UnifiedIsNew(IReadOnlyDictionary<string, string> paths, IReadOnlyList<string> preexisting) =>
+        paths.GetValueOrDefault("") is { } unified && !preexisting.Contains(unified);
+
     /// <summary>With --systemd-cgroup, the container's scope; null without it.</summary>
     public static ScopePlan? SystemdScopeFor(string id, Spec.Linux? linux, bool systemd, bool rootless)
     {

@@ -24,6 +24,20 @@ public static class CreateChecks
             throw new RuncsException("cannot use console socket if runcs will not detach or allocate tty");
     }
 
+    /// <summary>
+    /// runc 1.2's rule for a cgroup that exists already: it may be reused only empty and
+    /// thawed. A frozen one would park the init in the refrigerator for ever.
+    /// </summary>
+    public static void CgroupUnused(Cgroups.ICgroupManager cgroups)
+    {
+        if (cgroups.Existing().Count == 0)
+            return;
+        if (cgroups.Pids() is { Count: > 0 } pids)
+            throw new RuncsException($"container's cgroup is not empty: {pids.Count} process(es) found");
+        if (cgroups.IsFrozen())
+            throw new RuncsException("container's cgroup unexpectedly frozen");
+    }
+
     public static void WarnUnknownCapabilities(RuntimeSpec spec, Action<string> warn)
     {
         foreach (var e in ProcessChecks.CapabilityNames(spec))

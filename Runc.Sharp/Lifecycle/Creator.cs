@@ -37,6 +37,7 @@ public static class Creator
             cgroups = ContainerCgroups.ForRootless(cgroups, spec.Linux);
         if (o.Store.Exists(r.Id))
             throw new RuncsException("container with given ID already exists");
+        CreateChecks.CgroupUnused(cgroups);
         if (r.PidFile is not null && !Directory.Exists(Path.GetDirectoryName(r.PidFile)))
             throw new RuncsException($"--pid-file {r.PidFile}: no such directory");
 
@@ -68,22 +69,11 @@ public static class Creator
             throw SyscallException.FromLast("chown", fifoPath);
         using var fifo = FileDescriptor.Open(fifoPath, O.PATH);
 
-        var existed = cgroups.Create();
-        undo.Add(() => cgroups.Destroy(existed));
-        if (scope is not null)
-            undo.Add(() => StopScope(scope.Unit, o.Warn));
-        // A rootless container without delegated cgroups has none (ContainerCgroups.ForRootless);
-        // with them, the device rules are skipped: writing them needs CAP_SYS_ADMIN (runc does the same).
-        // A systemd scope that allows every device has no devices cgroup (ScopeProperties.Devices).
-        bool devices = !o.IsRootless && scope is not { DevicesCgroup: false };
-        void SetLimits() => cgroups.Set(CgroupLayout.Host.Mode, spec.Linux, includeDevices: devices);
-        // In a systemd scope the limits go in once systemd has made the scope's cgroups its own.
-        if (cgroups.Paths.Count > 0 && scope is null)
-            SetLimits();
-
-        using var route = new ConsoleRoute(r.ConsoleSocket, spec.Process!.Terminal, r.Detach);
-        var console = route.ToInit;
-        var namespaces = NamespacePlan.From(spec);
+        // The record comes first: whatever point this create is killed at, delete finds by it
+        // every cgroup, mount and process that the create made.
+        var existed = cgroups.Existing();
+        var hostMountNamespace = spec.Linux?.Namespaces?.Any(n => n.Type == "mount") != true;
+        var self = ProcStat.Read(Environment.ProcessId);
         var state = new ContainerState
         {
             Id = r.Id,
@@ -99,7 +89,30 @@ public static class Creator
             NoPivot = r.NoPivot,
             NoNewKeyring = r.NoNewKeyring,
             SystemdCgroup = scope is not null,
+            SharedPidNamespace = spec.Linux?.Namespaces?.Any(n => n.Type == "pid" && string.IsNullOrEmpty(n.Path)) != true,
+            Creating = true,
+            CreatorPid = Environment.ProcessId,
+            CreatorStartTime = self?.StartTime ?? 0,
+            HostMountsBefore = hostMountNamespace ? HostMounts.IdsBelow(rootfs) : null,
         };
+        o.Store.Write(held, state);
+
+        cgroups.Create();
+        undo.Add(() => cgroups.Destroy(existed));
+        if (scope is not null)
+            undo.Add(() => StopScope(scope.Unit, o.Warn));
+        // A rootless container without delegated cgroups has none (ContainerCgroups.ForRootless);
+        // with them, the device rules are skipped: writing them needs CAP_SYS_ADMIN (runc does the same).
+        // A systemd scope that allows every device has no devices cgroup (ScopeProperties.Devices).
+        bool devices = !o.IsRootless && scope is not { DevicesCgroup: false };
+        void SetLimits() => cgroups.Set(CgroupLayout.Host.Mode, spec.Linux, includeDevices: devices);
+        // In a systemd scope the limits go in once systemd has made the scope's cgroups its own.
+        if (cgroups.Paths.Count > 0 && scope is null)
+            SetLimits();
+
+        using var route = new ConsoleRoute(r.ConsoleSocket, spec.Process!.Terminal, r.Detach);
+        var console = route.ToInit;
+        var namespaces = NamespacePlan.From(spec);
         var config = new InitConfig
         {
             Id = r.Id,
@@ -113,7 +126,7 @@ public static class Creator
             SeccompFd = seccomp?.ReadEnd.Value ?? -1,
             ExtraFds = extraFds,
             NewUserNamespace = spec.Linux?.Namespaces?.Any(n => n.Type == "user") == true,
-            HostMountNamespace = spec.Linux?.Namespaces?.Any(n => n.Type == "mount") != true,
+            HostMountNamespace = hostMountNamespace,
             PrivateCgroupNamespace = namespaces.NewCgroupNamespace,
             CgroupSources = ContainerCgroups.MountSources(cgroups.Paths),
             ExtraEnv = extraEnv,
@@ -122,7 +135,7 @@ public static class Creator
         config = config with { IdMapFds = idmaps.Fds };
         int[] inherited = [fifo.Value, .. console is null ? [] : new[] { console.Value }, .. idmaps.Fds.Select(f => f.Fd),
             .. seccomp is null ? [] : new[] { seccomp.ReadEnd.Value }];
-        using var childCgroups = new ChildCgroups(cgroups.Paths);
+        using var childCgroups = new ChildCgroups(cgroups.Paths, fresh: ContainerCgroups.UnifiedIsNew(cgroups.Paths, existed));
         var plan = new LaunchPlan(spec.Linux, namespaces, inherited, DenySetgroups: Libc.geteuid() != 0, childCgroups, o.Store.DirOf(r.Id),
             spec.Process?.OomScoreAdj,
             BeforeRelease: scope is null ? null : pid =>
@@ -131,8 +144,7 @@ public static class Creator
                 SetLimits();
             });
 
-        var mountsBefore = config.HostMountNamespace ? HostMounts.Snapshot() : null;
-        if (mountsBefore is not null)
+        if (state.HostMountsBefore is { } mountsBefore)
             undo.Add(() => HostMounts.Unmount(HostMounts.AddedBelow(rootfs, mountsBefore)));
 
         string hookState = "";
@@ -153,10 +165,15 @@ public static class Creator
         {
             InitPid = init.Pid,
             InitStartTime = stat.StartTime,
-            HostMounts = mountsBefore is null ? null : HostMounts.AddedBelow(rootfs, mountsBefore),
+            HostMounts = state.HostMountsBefore is { } before ? HostMounts.AddedBelow(rootfs, before) : null,
+            Creating = false,
+            CreatorPid = 0,
+            CreatorStartTime = 0,
+            HostMountsBefore = null,
         };
         o.Store.WriteSpec(held, spec);
         o.Store.Write(held, state);
+        init.Commit();
         if (r.PidfdSocket is not null)
             UnixSocket.SendPidfd(r.PidfdSocket, init.Pid, $"--pidfd-socket {r.PidfdSocket}");
         if (r.PidFile is not null)

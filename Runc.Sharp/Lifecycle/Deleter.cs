@@ -5,7 +5,8 @@ namespace Runc.Sharp.Lifecycle;
 
 /// <summary>
 /// `delete`: stopped → destroy; created → kill and destroy (as runc and crun do);
-/// running or paused → an error unless --force, which kills first.
+/// running or paused → an error unless --force, which kills first. What a killed create
+/// left (a record still creating, its creator dead) is stopped: destroyed by what it names.
 /// </summary>
 public static class Deleter
 {
@@ -46,7 +47,8 @@ public static class Deleter
     private static void KillAndWait(ContainerState state)
     {
         Killer.SignalAll(state, Sig.KILL);
-        Signals.TrySend(state.InitPid, Sig.KILL);
+        if (state.InitPid > 0)
+            Signals.TrySend(state.InitPid, Sig.KILL);
         for (int i = 0; i < 100 && StatusDeriver.InitAlive(state); i++)
             Thread.Sleep(10);
         for (int i = 0; i < 100 && StatusDeriver.InitAlive(state); i++)
@@ -65,7 +67,9 @@ public static class Deleter
             for (int i = 0; i < 200 && cgroups.Pids().Count > 0; i++)
                 Thread.Sleep(10);
         }
-        if (state.HostMounts is { Count: > 0 } mounts)
+        // A record create did not finish names the mounts there were before it instead.
+        var mounts = state.HostMountsBefore is { } before ? HostMounts.AddedBelow(state.Rootfs, before) : state.HostMounts;
+        if (mounts is { Count: > 0 })
             HostMounts.Unmount(mounts);
         if (ContainerCgroups.SystemdUnitOf(state) is { } unit)
             Cgroups.Systemd.SystemdScope.Stop(unit);

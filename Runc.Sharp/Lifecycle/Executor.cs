@@ -47,6 +47,8 @@ public static class Executor
         {
             case ContainerStatus.Stopped:
                 throw new RuncsException("cannot exec in a stopped container");
+            case ContainerStatus.Creating:
+                throw new RuncsException("cannot exec in a container that is being created");
             case ContainerStatus.Paused when !r.IgnorePaused:
                 throw new RuncsException("cannot exec in a paused container (use --ignore-paused)");
         }
@@ -80,7 +82,7 @@ public static class Executor
             NewUserNamespace = types.Contains("user"),
             HostMountNamespace = !types.Contains("mount"),
         };
-        using var childCgroups = new ChildCgroups(ContainerCgroups.For(state).Paths);
+        using var childCgroups = new ChildCgroups(ContainerCgroups.For(state).Paths, fresh: ContainerCgroups.UnifiedIsNew(state.CgroupPaths ?? new Dictionary<string, string>(), state.PreexistingCgroups ?? []));
         int[] inherited = [.. route.ToInit is null ? [] : new[] { route.ToInit.Value }, .. seccomp is null ? [] : new[] { seccomp.ReadEnd.Value }];
         var plan = new LaunchPlan(spec.Linux, new NamespacePlan(0, false, joins), inherited,
             DenySetgroups: false, childCgroups, o.Store.DirOf(r.Id), process.OomScoreAdj);

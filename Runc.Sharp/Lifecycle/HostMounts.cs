@@ -12,14 +12,17 @@ public static class HostMounts
 {
     private const int MNT_DETACH = 2;
 
-    public static HashSet<int> Snapshot() => [.. Lines().Select(m => m.Id)];
+    /// <summary>The ids of the mounts at or below <paramref name="rootfs"/> now.</summary>
+    public static IReadOnlyList<int> IdsBelow(string rootfs) => [.. Below(rootfs, Lines()).Select(m => m.Id)];
 
     /// <summary>Mount points added since <paramref name="before"/> at or below <paramref name="rootfs"/>, in mount order.</summary>
-    public static IReadOnlyList<string> AddedBelow(string rootfs, HashSet<int> before)
+    public static IReadOnlyList<string> AddedBelow(string rootfs, IReadOnlyList<int> before) =>
+        Below(rootfs, Lines()).Where(m => !before.Contains(m.Id)).Select(m => m.MountPoint).ToList();
+
+    private static IEnumerable<MountInfoLine> Below(string rootfs, IEnumerable<MountInfoLine> lines)
     {
         var root = rootfs.TrimEnd('/');
-        return Lines().Where(m => !before.Contains(m.Id) && (m.MountPoint == root || m.MountPoint.StartsWith(root + "/", StringComparison.Ordinal)))
-            .Select(m => m.MountPoint).ToList();
+        return lines.Where(m => m.MountPoint == root || m.MountPoint.StartsWith(root + "/", StringComparison.Ordinal));
     }
 
     /// <summary>Detaches each, the last mounted first; one already gone is skipped.</summary>

@@ -8,20 +8,19 @@ public static class Killer
     public static void Kill(RuntimeOptions o, string id, int signal, bool all)
     {
         var state = o.Store.Read(id);
-        var status = StatusDeriver.Derive(o.Store, state);
-        if (status == ContainerStatus.Stopped)
+        bool stopped = StatusDeriver.Derive(o.Store, state) is ContainerStatus.Stopped or ContainerStatus.Creating;
+        // Without a pid namespace of its own, the init's death does not end the container's
+        // other processes: SIGKILL goes to all of them (runc 1.2), and --all sends any signal
+        // to all, even after the init exited (runc 1.1, and what a pod's shared pid namespace needs).
+        if (all || signal == Linux.Native.Sig.KILL && state.SharedPidNamespace)
         {
-            if (all)
-                return;
-            throw new RuncsException("container not running");
-        }
-        if (!all)
-        {
-            if (!Signals.TrySend(state.InitPid, signal))
+            if (stopped && !all && ContainerCgroups.For(state).Pids().Count == 0)
                 throw new RuncsException("container not running");
+            SignalAll(state, signal);
             return;
         }
-        SignalAll(state, signal);
+        if (stopped || !Signals.TrySend(state.InitPid, signal))
+            throw new RuncsException("container not running");
     }
 
     /// <summary>

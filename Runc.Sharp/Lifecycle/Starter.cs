@@ -20,6 +20,8 @@ public static class Starter
                 throw new RuncsException("cannot start a container that has stopped");
             case ContainerStatus.Paused:
                 throw new RuncsException("cannot start a paused container");
+            case ContainerStatus.Creating:
+                throw new RuncsException("cannot start a container that is being created");
             default:
                 throw new RuncsException("cannot start an already running container");
         }
@@ -39,24 +41,43 @@ public static class Starter
     /// <summary>
     /// Opens the fifo for reading, which lets init's blocked open return; reads the byte
     /// init writes after the startContainer hooks, then waits for end of file, which
-    /// comes when execve closes init's end: the user's process is running.
+    /// comes when execve closes init's end: the user's process is running. An init that
+    /// failed on the way (a startContainer hook, the seccomp load, execve) wrote its
+    /// error there instead (<see cref="Launch.Init.FifoGate.Fail"/>), and exits.
     /// </summary>
     private static unsafe void ReleaseFifo(string fifoPath, ContainerState state)
     {
         using var fifo = FileDescriptor.Open(fifoPath, O.RDONLY | O.NONBLOCK);
-        WaitReadable(fifo, fifoPath, state);
-        byte b;
-        nint n = Libc.read(fifo.Value, &b, 1);
-        if (n <= 0)
-            throw new RuncsException("exec fifo is empty: the container's init died before start");
-        File.Delete(fifoPath);
+        var report = new List<byte>();
+        var chunk = new byte[4096];
+        bool removed = false;
         while (true)
         {
             WaitReadable(fifo, fifoPath, state);
-            n = Libc.read(fifo.Value, &b, 1);
-            if (n == 0 || n < 0 && Marshal.GetLastPInvokeError() != Errno.EAGAIN)
-                return;
+            nint n;
+            fixed (byte* p = chunk)
+                n = Libc.read(fifo.Value, p, chunk.Length);
+            if (n < 0)
+            {
+                if (Marshal.GetLastPInvokeError() is Errno.EAGAIN or Errno.EINTR)
+                    continue;
+                throw SyscallException.FromLast("read", fifoPath);
+            }
+            if (n == 0)
+                break;
+            report.AddRange(chunk.AsSpan(0, (int)n));
+            // The release byte: nobody may start this container again.
+            if (!removed)
+            {
+                File.Delete(fifoPath);
+                removed = true;
+            }
         }
+        if (report.Count == 0)
+            throw new RuncsException("exec fifo is empty: the container's init died before start");
+        int mark = report.IndexOf(Launch.Init.FifoGate.FailureMark);
+        if (mark >= 0)
+            throw Launch.InitFailure.Decode(report.ToArray().AsSpan(mark + 1));
     }
 
     private static unsafe void WaitReadable(FileDescriptor fifo, string fifoPath, ContainerState state)

@@ -35,8 +35,33 @@ internal static class StateJson
         w.WriteBoolean("noPivot"u8, s.NoPivot);
         w.WriteBoolean("noNewKeyring"u8, s.NoNewKeyring);
         w.WriteBoolean("rootless"u8, s.Rootless);
+        w.WriteBoolean("sharedPidNamespace"u8, s.SharedPidNamespace);
+        w.WriteBoolean("creating"u8, s.Creating);
+        w.WriteNumber("creatorPid"u8, s.CreatorPid);
+        w.WriteNumber("creatorStartTime"u8, s.CreatorStartTime);
+        Ints(w, "hostMountsBefore"u8, s.HostMountsBefore);
         w.WriteEndObject();
     }, indented: false);
+
+    private static void Ints(Utf8JsonWriter w, ReadOnlySpan<byte> name, IReadOnlyList<int>? values)
+    {
+        if (values is null)
+            return;
+        w.WriteStartArray(name);
+        foreach (var v in values)
+            w.WriteNumberValue(v);
+        w.WriteEndArray();
+    }
+
+    private static IReadOnlyList<int> Ints(ref Utf8JsonReader r)
+    {
+        if (r.TokenType != JsonTokenType.StartArray)
+            throw new NotDecoded();
+        var list = new List<int>();
+        while (Next(ref r) != JsonTokenType.EndArray)
+            list.Add(Int32(ref r));
+        return list;
+    }
 
     /// <summary>The state document, or null when the bytes are not one.</summary>
     public static ContainerState? TryDecode(ReadOnlySpan<byte> json) => Document(json, ReadState);
@@ -70,6 +95,11 @@ internal static class StateJson
                 case "noPivot": s = s with { NoPivot = Bool(ref r) }; break;
                 case "noNewKeyring": s = s with { NoNewKeyring = Bool(ref r) }; break;
                 case "rootless": s = s with { Rootless = Bool(ref r) }; break;
+                case "sharedPidNamespace": s = s with { SharedPidNamespace = Bool(ref r) }; break;
+                case "creating": s = s with { Creating = Bool(ref r) }; break;
+                case "creatorPid": s = s with { CreatorPid = Int32(ref r) }; break;
+                case "creatorStartTime": s = s with { CreatorStartTime = UInt64(ref r) }; break;
+                case "hostMountsBefore": s = s with { HostMountsBefore = Ints(ref r) }; break;
                 default: r.Skip(); break;
             }
         }

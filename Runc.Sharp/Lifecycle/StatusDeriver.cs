@@ -6,11 +6,15 @@ namespace Runc.Sharp.Lifecycle;
 /// <summary>
 /// runc's rule, never trusting a stored status: init dead, a zombie or with another
 /// start time → stopped; cgroup frozen → paused; exec.fifo present → created; else running.
+/// A record that create has not finished is creating while that create lives, and stopped
+/// once it died: nothing of it runs, and delete removes what it made.
 /// </summary>
 public static class StatusDeriver
 {
     public static ContainerStatus Derive(StateStore store, ContainerState state)
     {
+        if (state.Creating)
+            return Alive(state.CreatorPid, state.CreatorStartTime) ? ContainerStatus.Creating : ContainerStatus.Stopped;
         if (!InitAlive(state))
             return ContainerStatus.Stopped;
         if (state.CgroupPaths is { Count: > 0 } paths && new FsCgroupManager(paths).IsFrozen())
@@ -20,11 +24,13 @@ public static class StatusDeriver
         return ContainerStatus.Running;
     }
 
-    public static bool InitAlive(ContainerState state)
+    public static bool InitAlive(ContainerState state) => !state.Creating && Alive(state.InitPid, state.InitStartTime);
+
+    private static bool Alive(int pid, ulong startTime)
     {
-        if (state.InitPid <= 0)
+        if (pid <= 0)
             return false;
-        var stat = ProcStat.Read(state.InitPid);
-        return stat is { } s && !s.IsDead && s.StartTime == state.InitStartTime;
+        var stat = ProcStat.Read(pid);
+        return stat is { } s && !s.IsDead && s.StartTime == startTime;
     }
 }

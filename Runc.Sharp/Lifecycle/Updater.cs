@@ -15,7 +15,7 @@ public static class Updater
     {
         using var held = o.Store.OpenLocked(id);
         var state = o.Store.Read(id);
-        if (StatusDeriver.Derive(o.Store, state) == ContainerStatus.Stopped)
+        if (StatusDeriver.Derive(o.Store, state) is ContainerStatus.Stopped or ContainerStatus.Creating)
             throw new RuncsException($"container {id} is not running");
         var resources = read();
         var spec = o.Store.ReadSpec(id);

@@ -16,7 +16,8 @@ public static class Signals
     {
         if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
         {
-            if (n is > 0 and <= 64)
+            // 0 checks that the process exists, as kill(2) and runc take it.
+            if (n is >= 0 and <= 64)
                 return n;
             throw new RuncsException($"unknown signal \"{text}\"");
         }

@@ -40,6 +40,26 @@ public sealed unsafe class FifoGate
             throw _error;
     }
 
+    /// <summary>
+    /// Tells `start` why the container did not start: 'E' and the failure, then the init
+    /// exits (runcs start reads to end of file). A write that fails leaves start with an
+    /// empty report, which it names as the init's death.
+    /// </summary>
+    public void Fail(Exception e)
+    {
+        if (_fd < 0)
+            return;
+        var report = InitFailure.Encode(e);
+        var bytes = new byte[report.Length + 1];
+        bytes[0] = FailureMark;
+        report.CopyTo(bytes, 1);
+        fixed (byte* p = bytes)
+            Libc.write(_fd, p, bytes.Length);
+    }
+
+    /// <summary>The first byte of a failure report in the fifo; '0' is the release.</summary>
+    public const byte FailureMark = (byte)'E';
+
     /// <summary>Tells `start` the process is about to be exec'd; the fd stays open until execve closes it.</summary>
     public void Release()
     {

@@ -6,7 +6,9 @@ namespace Runc.Sharp.Launch.Init;
 /// <summary>
 /// The init stage: `runcs init &lt;channel-fd&gt;`, exec'd from the sealed image inside the
 /// new namespaces. It receives its config, builds the container and becomes the
-/// user's process. Every failure goes back to the parent as one Error message.
+/// user's process. Every failure, of whatever type, goes back to the parent as one typed
+/// Error message (<see cref="InitFailure"/>); with the parent gone there is nobody to tell,
+/// and the init just exits.
 /// </summary>
 public static class InitMain
 {
@@ -22,7 +24,7 @@ public static class InitMain
         {
             var first = channel.Receive();
             if (first is not { Type: MessageType.Config } msg)
-                throw new RuncsException("init: expected the configuration from the parent");
+                throw new ParentGone();
             var config = InitConfigJson.Decode(msg.Payload);
             foreach (var inherited in new[] { fd, config.FifoFd, config.ConsoleSocketFd, config.SeccompFd }.Concat(config.IdMapFds.Select(f => f.Fd)).Where(f => f >= 0))
                 SysCall.SetCloexec(inherited, true);
@@ -36,10 +38,29 @@ public static class InitMain
             InitSequence.Run(config, channel);
             return 0;
         }
-        catch (RuncsException e)
+        catch (ParentGone)
         {
-            channel.Send(MessageType.Error, e.Message);
+            return 1;
+        }
+        catch (Exception e)
+        {
+            Report(channel, e);
             return 1;
         }
     }
+
+    private static void Report(InitChannel channel, Exception e)
+    {
+        try
+        {
+            channel.Send(MessageType.Error, InitFailure.Encode(e));
+        }
+        catch (SyscallException)
+        {
+            // The parent is gone (EPIPE): nobody is left to tell.
+        }
+    }
 }
+
+/// <summary>The parent closed the channel or gave up (its own error already reached the user): the init exits quietly.</summary>
+public sealed class ParentGone() : RuncsException("runcs exited before the container was handed over");

@@ -38,17 +38,46 @@ public static class InitSequence
 
         ProcessSetup.ApplyAttributes(c, process);
         var fifo = new FifoGate(procSelfFd, c.FifoFd);
+        LeaveParentDeathSignal();
         var seccomp = PrepareSeccomp(c, process, channel);
         ProcessSetup.SwitchUser(c, process);
         var exec = Executable.Resolve(process, c.ExtraEnv);
 
         channel.Send(MessageType.Ready);
+        AwaitHandover(channel);
         fifo.Wait();
-        for (int i = 0; i < HookPhases.Of(spec.Hooks, HookPhases.StartContainer).Count; i++)
-            HookProcess.Run(HookPhases.Of(spec.Hooks, HookPhases.StartContainer)[i], HookPhases.StartContainer, i, c.HookState);
-        fifo.Release();
+        // From here the parent is `start` (or gone): a failure goes to it through the fifo.
+        try
+        {
+            for (int i = 0; i < HookPhases.Of(spec.Hooks, HookPhases.StartContainer).Count; i++)
+                HookProcess.Run(HookPhases.Of(spec.Hooks, HookPhases.StartContainer)[i], HookPhases.StartContainer, i, c.HookState);
+            fifo.Release();
+            ExecUserProcess(c, process, exec, seccomp);
+        }
+        catch (Exception e)
+        {
+            fifo.Fail(e);
+            throw new ParentGone();
+        }
+    }
 
-        ExecUserProcess(c, process, exec, seccomp);
+    /// <summary>
+    /// Until here the init died with its parent (the raw child set PR_SET_PDEATHSIG). From here
+    /// on it only works through to Ready and then waits on the channel, where the parent's death
+    /// is end of file; the signal itself must go before the parent's normal exit can race a
+    /// handover, and before the seccomp filter, which may deny prctl.
+    /// </summary>
+    private static void LeaveParentDeathSignal() => ProcessAttributes.ClearParentDeathSignal();
+
+    /// <summary>
+    /// Create has recorded the container when its Commit comes; end of file first means it
+    /// died, and the container with it. Read with read(2): the filter is loaded by now, and
+    /// every profile allows read.
+    /// </summary>
+    private static void AwaitHandover(InitChannel channel)
+    {
+        if (channel.ReadSmall() != MessageType.Commit)
+            throw new ParentGone();
     }
 
     /// <summary>
@@ -86,6 +115,7 @@ public static class InitSequence
         if (process.Terminal)
             ConsoleSetup.Attach(c, process, bindDevConsole: false);
         ProcessSetup.ApplyAttributes(c with { NoNewKeyring = true }, process);
+        LeaveParentDeathSignal();
         var seccomp = PrepareSeccomp(c, process, channel);
         ProcessSetup.SwitchUser(c, process);
         var exec = Executable.Resolve(process, c.ExtraEnv);

@@ -22,12 +22,17 @@ public static class ProcessSetup
     }
 
     /// <summary>
-    /// runc's finalizeNamespace order: drop the bounding set, keep capabilities across
-    /// the uid change, switch uid/gid/groups, then set the remaining capability sets. All
-    /// on this thread, which is the one that calls execve.
+    /// runc's finalizeNamespace order: the working directory while still root (a directory
+    /// only root can reach is then fine; one only the user can reach is tried again after the
+    /// switch), the stdio handed to the user, drop the bounding set, keep capabilities across
+    /// the uid change, switch uid/gid/groups, then set the remaining capability sets. All on
+    /// this thread, which is the one that calls execve.
     /// </summary>
     public static void SwitchUser(InitConfig c, Spec.Process p)
     {
+        var cwd = string.IsNullOrEmpty(p.Cwd) ? "/" : p.Cwd;
+        bool inCwd = ChangeDirectory(cwd, retryAsUser: true);
+        StdioOwnership.GiveTo(p.User.Uid);
         var caps = p.Capabilities is null ? null : CapabilitySets.From(p.Capabilities);
         if (caps is not null)
             CapabilityControl.DropBounding(caps.Bounding);
@@ -41,10 +46,20 @@ public static class ProcessSetup
             CapabilityControl.RaiseAmbient(caps.Ambient);
         }
         Libc.umask(p.User.Umask ?? 0x12 /* 0022 */);
-        var cwd = string.IsNullOrEmpty(p.Cwd) ? "/" : p.Cwd;
-        if (Libc.chdir(cwd) != 0)
-            throw Linux.SyscallException.FromLast("chdir", $"{cwd} (process.cwd)");
+        if (!inCwd)
+            ChangeDirectory(cwd, retryAsUser: false);
         EnsureCwdInside(cwd);
+    }
+
+    /// <summary>False when the directory is denied and may be tried again as the user.</summary>
+    private static bool ChangeDirectory(string cwd, bool retryAsUser)
+    {
+        if (Libc.chdir(cwd) == 0)
+            return true;
+        int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+        if (retryAsUser && errno is Errno.EACCES or Errno.EPERM)
+            return false;
+        throw new Linux.SyscallException("chdir to cwd", $"(\"{cwd}\") set in config.json (process.cwd)", errno);
     }
 
     /// <summary>

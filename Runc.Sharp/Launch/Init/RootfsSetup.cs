@@ -43,7 +43,7 @@ public static class RootfsSetup
             channel.Send(MessageType.RunHooks);
             var reply = channel.Receive();
             if (reply is not { Type: MessageType.HooksDone })
-                throw new RuncsException(reply is { Type: MessageType.Error } e ? e.Text : "parent went away while running hooks");
+                throw new ParentGone();
         }
         var createContainer = HookPhases.Of(spec.Hooks, HookPhases.CreateContainer);
         for (int i = 0; i < createContainer.Count; i++)

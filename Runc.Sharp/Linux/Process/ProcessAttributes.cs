@@ -8,6 +8,13 @@ namespace Runc.Sharp.Linux.Process;
 /// <summary>Per-process settings of process.*: rlimits, oom score, personality, I/O priority, scheduler, affinity.</summary>
 public static unsafe class ProcessAttributes
 {
+    /// <summary>PR_SET_PDEATHSIG 0: the process no longer dies with its parent (the handover to the container).</summary>
+    public static void ClearParentDeathSignal()
+    {
+        if (Libc.syscall(Sys.prctl, Pr.SET_PDEATHSIG, 0, 0, 0, 0, 0) != 0)
+            throw SyscallException.FromLast("prctl(PR_SET_PDEATHSIG, 0)");
+    }
+
     public static void SetRlimits(IReadOnlyList<Rlimit>? limits)
     {
         for (int i = 0; limits is not null && i < limits.Count; i++)
