@@ -10,12 +10,10 @@ namespace Runc.Sharp.Tests.Integration;
 [NonParallelizable]
 public class ConsoleTests
 {
-    [Test]
-    public void ConsoleSocketReceivesThePtyMaster()
+    /// <summary>Creates and starts the bundle with a terminal on a console socket; returns what the pty printed until "done".</summary>
+    private static string ConsoleOutput(TestBundle b)
     {
-        using var b = new TestBundle("sh", "-c", "tty; stty size; echo done");
         b.Process["terminal"] = true;
-        b.Process["consoleSize"] = new System.Text.Json.Nodes.JsonObject { ["height"] = 33, ["width"] = 111 };
         var path = Path.Combine(b.Dir, "console.sock");
         using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint(path));
@@ -46,7 +44,26 @@ public class ConsoleTests
                 break;
             text.Append(Encoding.UTF8.GetString(buf, 0, n));
         }
-        Assert.That(text.ToString(), Does.Contain("/dev/pts/0").And.Contain("33 111").And.Contain("done"), text.ToString());
+        return text.ToString();
+    }
+
+    [Test]
+    public void ConsoleSocketReceivesThePtyMaster()
+    {
+        using var b = new TestBundle("sh", "-c", "tty; stty size; echo done");
+        b.Process["consoleSize"] = new System.Text.Json.Nodes.JsonObject { ["height"] = 33, ["width"] = 111 };
+        var text = ConsoleOutput(b);
+        Assert.That(text, Does.Contain("/dev/pts/0").And.Contain("33 111").And.Contain("done"), text);
+    }
+
+    [Test]
+    public void ThePtyBelongsToTheProcessUserAndTheTtyGroup()
+    {
+        // runc's suite, tty.bats "run [tty owner] ({u,g}id != 0)": the uid becomes the user's, the group stays devpts' gid=5.
+        using var b = new TestBundle("sh", "-c", "stat -c owner=%u:%g $(tty); echo done");
+        b.Process["user"] = new System.Text.Json.Nodes.JsonObject { ["uid"] = 1000, ["gid"] = 100 };
+        var text = ConsoleOutput(b);
+        Assert.That(text, Does.Contain("owner=1000:5"), text);
     }
 
     [Test]

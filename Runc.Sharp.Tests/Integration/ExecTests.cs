@@ -12,9 +12,27 @@ public class ExecTests
     {
         var b = new TestBundle("sh", "-c", "echo marker > /dev/shm/m; hostname; sleep 300");
         b.Config["hostname"] = "exec-box";
+        b.WithCgroupNamespace();
         var r = b.Run("-d");
         Assert.That(r.ExitCode, Is.Zero, r.ToString());
         return b;
+    }
+
+    [Test]
+    public void WithoutACgroupNamespaceExecSeesTheSameCgroupsAsTheInit()
+    {
+        // runc's suite, cgroups.bats "exec (cgroup v1+hybrid joins correct cgroup)": this host's default spec has no cgroup namespace.
+        using var b = new TestBundle("sleep", "300");
+        Assert.That(b.Linux["namespaces"]!.AsArray().Select(n => n!["type"]!.GetValue<string>()), Has.No.Member("cgroup"));
+        b.Linux["cgroupsPath"] = "/runcs-it-exec/" + b.Id;
+        Assert.That(b.Run("-d").ExitCode, Is.Zero);
+        var init = b.State()["pid"]!.GetValue<int>();
+        var r = b.Runcs("exec", b.Id, "cat", "/proc/self/cgroup");
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        var unified = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
+        Assert.That(unified, Is.EqualTo(File.ReadAllLines($"/proc/{init}/cgroup")[^1]).And.EndsWith("/runcs-it-exec/" + b.Id));
+        b.Runcs("delete", "--force", b.Id);
+        Directory.Delete("/sys/fs/cgroup/unified/runcs-it-exec");
     }
 
     [Test]
@@ -84,5 +102,26 @@ public class ExecTests
         var stopped = b.Runcs("exec", b.Id, "true");
         Assert.That(stopped.ExitCode, Is.EqualTo(255));
         Assert.That(stopped.Stderr, Does.Contain("cannot exec in a stopped container"));
+    }
+
+    [Test]
+    public void ExecCapAddsToBoundingEffectiveAndPermittedOnly()
+    {
+        // runc's suite, capabilities.bats "exec --cap": CAP_KILL (5) and CAP_AUDIT_WRITE (26).
+        using var b = new TestBundle("sleep", "300");
+        b.Process["capabilities"] = new System.Text.Json.Nodes.JsonObject();
+        Assert.That(b.Run("-d").ExitCode, Is.Zero);
+        var r = b.Runcs("exec", "--cap", "CAP_KILL", "--cap", "CAP_AUDIT_WRITE", b.Id, "grep", "^Cap", "/proc/self/status");
+        Assert.That(r, Is.EqualTo(new ProcResult(0,
+            "CapInh:\t0000000000000000\nCapPrm:\t0000000020000020\nCapEff:\t0000000020000020\nCapBnd:\t0000000020000020\nCapAmb:\t0000000000000000\n", "")));
+    }
+
+    [Test]
+    public void ExecIntoAMissingCwdIsOneLineAndExit255()
+    {
+        using var b = Running();
+        var r = b.Runcs("exec", "--cwd", "/non-existent/.directory", b.Id, "true");
+        Assert.That(r, Is.EqualTo(new ProcResult(255, "",
+            "runcs: exec failed: chdir to cwd (\"/non-existent/.directory\") set in config.json (process.cwd): no such file or directory\n")));
     }
 }

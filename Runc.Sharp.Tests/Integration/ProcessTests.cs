@@ -131,6 +131,42 @@ public class ProcessTests
     }
 
     [Test]
+    public void AmbientCapabilitiesThatAreNotInheritableAreAWarning()
+    {
+        // runc 1.1's `spec` made such bundles, and runc runs them: CAP_KILL is raised, CAP_CHOWN only warned about.
+        var r = RunShell("grep ^CapAmb /proc/self/status", b =>
+        {
+            b.Process["capabilities"]!["inheritable"] = new JsonArray("CAP_KILL");
+            b.Process["capabilities"]!["ambient"] = new JsonArray("CAP_KILL", "CAP_CHOWN");
+        });
+        Assert.That(r, Is.EqualTo(new ProcResult(0, "CapAmb:\t0000000000000020\n",
+            "runcs: warning: can't raise ambient capability CAP_CHOWN: operation not permitted\n")));
+    }
+
+    [Test]
+    public void ACwdOnlyRootCanEnterIsEnteredBeforeTheUserSwitch()
+    {
+        // runc's suite, cwd.bats "create can chdir if runc has access".
+        var r = RunShell("pwd; id -u", b =>
+        {
+            b.Config["mounts"]!.AsArray().Add(TestBundle.Mount("/tmp", "tmpfs", "tmpfs", "mode=700"));
+            b.Process["cwd"] = "/tmp";
+            b.Process["user"] = new JsonObject { ["uid"] = 42, ["gid"] = 42 };
+        });
+        Assert.That(r, Is.EqualTo(new ProcResult(0, "/tmp\n42\n", "")));
+    }
+
+    [Test]
+    public void AMissingCwdNamesItInOneLine()
+    {
+        using var b = new TestBundle("true");
+        b.Process["cwd"] = "/no/such/dir";
+        var r = b.Run();
+        Assert.That(r, Is.EqualTo(new ProcResult(1, "",
+            "runcs: run failed: chdir to cwd (\"/no/such/dir\") set in config.json (process.cwd): no such file or directory\n")));
+    }
+
+    [Test]
     public void NonRootUserKeepsOnlyAmbientCapabilities()
     {
         var r = RunShell("grep -E '^Cap(Eff|Amb)' /proc/self/status", b =>

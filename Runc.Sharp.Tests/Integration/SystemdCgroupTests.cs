@@ -56,7 +56,11 @@ public class SystemdCgroupTests
     [Test]
     public void TheContainerRunsInATransientScopeWithDelegateUntilDelete()
     {
-        var bundle = _host.Bundle(c => c["linux"]!["cgroupsPath"] = "system.slice:it:one", "sleep", "1000");
+        var bundle = _host.Bundle(c =>
+        {
+            c["linux"]!["cgroupsPath"] = "system.slice:it:one";
+            c["linux"]!["namespaces"]!.AsArray().Add(new JsonObject { ["type"] = "cgroup" });
+        }, "sleep", "1000");
         var create = _host.Runcs("create", "--bundle", bundle, "one");
         Assert.That(create.ExitCode, Is.Zero, create.ToString());
         Assert.Multiple(() =>

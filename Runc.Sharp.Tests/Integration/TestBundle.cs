@@ -67,6 +67,14 @@ public sealed class TestBundle : IDisposable
             .Select(m => m!.DeepClone()).ToArray());
     }
 
+    /// <summary>A cgroup namespace, which `runcs spec` gives only on a host whose cgroups are all v2 (as runc's does).</summary>
+    public void WithCgroupNamespace()
+    {
+        var namespaces = Linux["namespaces"]!.AsArray();
+        if (!namespaces.Any(n => n!["type"]!.GetValue<string>() == "cgroup"))
+            namespaces.Add(new JsonObject { ["type"] = "cgroup" });
+    }
+
     public JsonObject Process => Config["process"]!.AsObject();
     public JsonObject Linux => Config["linux"]!.AsObject();
 

@@ -120,6 +120,7 @@ public class FormatTests
         var line = Logger.Format("warning", "w", new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero), json: true);
         using var doc = JsonDocument.Parse(line);
         var stamp = doc.RootElement.GetProperty("time").GetString()!;
+        Assert.That(stamp, Is.EqualTo("2024-01-02T03:04:05Z"), "Go's RFC 3339 for UTC, as runc writes it");
         Assert.That(DateTimeOffset.Parse(stamp).UtcDateTime, Is.EqualTo(new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc)));
     }
 

@@ -68,6 +68,23 @@ public sealed class FsCgroupManager : ICgroupManager
         throw new RuncsException("pause/resume needs the freezer controller, which this host does not mount");
     }
 
+    /// <summary>
+    /// The memory cgroup's OOM kills so far, with its usage and peak usage (v1's memory.*
+    /// files, or v2's where the memory controller is there); null without a memory cgroup.
+    /// </summary>
+    public (long Kills, long Usage, long Peak)? MemoryOom()
+    {
+        static long Number(string? text) => long.TryParse(text?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
+        static long Field(string? text, string key) =>
+            Number(text?.Split('\n').FirstOrDefault(l => l.StartsWith(key + " ", StringComparison.Ordinal))?[(key.Length + 1)..]);
+        if (V1("memory") is { } v1)
+            return (Field(CgroupFiles.TryRead(v1, "memory.oom_control"), "oom_kill"),
+                Number(CgroupFiles.TryRead(v1, "memory.usage_in_bytes")), Number(CgroupFiles.TryRead(v1, "memory.max_usage_in_bytes")));
+        if (Unified is { } v2 && CgroupFiles.TryRead(v2, "memory.events") is { } events)
+            return (Field(events, "oom_kill"), Number(CgroupFiles.TryRead(v2, "memory.current")), Number(CgroupFiles.TryRead(v2, "memory.peak")));
+        return null;
+    }
+
     /// <summary>Frozen in the v1 freezer or, on a hybrid host too, in the unified hierarchy.</summary>
     public bool IsFrozen() =>
         V1("freezer") is { } freezer && CgroupFiles.TryRead(freezer, "freezer.state")?.Trim() is "FROZEN" or "FREEZING"

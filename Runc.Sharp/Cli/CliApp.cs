@@ -66,13 +66,22 @@ public static class CliApp
             StdErr.WriteLine($"runcs: {e.Message}");
             return 1;
         }
+        global.Log.Touch();
         try
         {
             return def.Run(new Invocation(parse, global, args));
         }
-        catch (RuncsException e)
+        catch (ContainerExecFailed e) when (def.Name == "run")
         {
-            global.Log.Error(ErrorPrefix.For(def.Name, e));
+            // As with runc: the container's own error on its stderr, and the status of an init that could not exec.
+            global.Log.ContainerError(e.Message);
+            return 255;
+        }
+        catch (Exception e)
+        {
+            // Any type: a bug must still end as one line and runc's exit code, with every
+            // finally block on the way (create's undo) run, as an unhandled exception would not.
+            global.Log.Error(ErrorPrefix.For(def.Name, e as RuncsException ?? new RuncsException(Unexpected.Describe(e))));
             return def.Name == "exec" ? 255 : 1;
         }
     }

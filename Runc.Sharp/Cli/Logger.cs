@@ -7,15 +7,38 @@ namespace Runc.Sharp.Cli;
 
 /// <summary>
 /// runc's log lines: to the --log file when one is given (text or JSON), and every
-/// error also as one line on stderr.
+/// error also as one line on stderr. Debug lines (--debug) go to the log file, or to
+/// stderr without one, in the log's format, as runc's do.
 /// </summary>
 public sealed class Logger(string? file, bool json, bool debug)
 {
+    /// <summary>runc opens --log for every command: the file exists afterwards even when nothing was logged.</summary>
+    public void Touch()
+    {
+        if (string.IsNullOrEmpty(file))
+            return;
+        try
+        {
+            using var fs = new FileStream(file, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 1);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            StdErr.WriteLine($"runcs: cannot write log {file}: {e.Message}");
+        }
+    }
+
     // The log file first: a shim reads the error from it, whatever happens to stderr.
     public void Error(string message)
     {
         Write("error", message);
         StdErr.WriteLine($"runcs: {message}");
+    }
+
+    /// <summary>An error of the container's process rather than of runcs: on stderr as it is, and in the log.</summary>
+    public void ContainerError(string message)
+    {
+        Write("error", message);
+        StdErr.WriteLine(message);
     }
 
     public void Warn(string message)
@@ -26,7 +49,11 @@ public sealed class Logger(string? file, bool json, bool debug)
 
     public void Debug(string message)
     {
-        if (debug)
+        if (!debug)
+            return;
+        if (string.IsNullOrEmpty(file))
+            StdErr.WriteLine(Format("debug", message, DateTimeOffset.Now, json));
+        else
             Write("debug", message);
     }
 
@@ -48,7 +75,10 @@ public sealed class Logger(string? file, bool json, bool debug)
 
     public static string Format(string level, string message, DateTimeOffset time, bool json)
     {
-        var stamp = time.ToString("yyyy-MM-dd'T'HH:mm:ssK", System.Globalization.CultureInfo.InvariantCulture);
+        // Go's RFC 3339, as runc writes it: "Z" for UTC, else the offset.
+        var stamp = time.Offset == TimeSpan.Zero
+            ? time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)
+            : time.ToString("yyyy-MM-dd'T'HH:mm:ssK", System.Globalization.CultureInfo.InvariantCulture);
         if (!json)
             return $"time=\"{stamp}\" level={level} msg={Quote(message)}";
         using var ms = new MemoryStream();

@@ -23,6 +23,10 @@ public enum MessageType : byte
     /// over and no longer dies with its parent. End of file instead means the parent died first.
     /// </summary>
     Commit = 8,
+    /// <summary>Init → parent, with --debug: a step for the log at debug level.</summary>
+    Debug = 10,
+    /// <summary>Init → parent: a warning for the user (one line); the init goes on.</summary>
+    Warning = 9,
     /// <summary>Init → parent: the next message carries the seccomp notify fd (SCM_RIGHTS) for the listener.</summary>
     SeccompFdFollows = 6,
     /// <summary>Init → parent: the message with the seccomp notify fd.</summary>
@@ -112,6 +116,9 @@ public sealed unsafe class InitChannel(FileDescriptor fd) : IDisposable
             long n = Libc.recv(Fd.Value, buffer, length, flags);
             if (n >= 0)
                 return n;
+            // A peer that died with messages of ours unread resets the socket: that is its end too.
+            if (Marshal.GetLastPInvokeError() == Errno.ECONNRESET)
+                return 0;
             if (Marshal.GetLastPInvokeError() != Errno.EINTR)
                 throw SyscallException.FromLast("recv", "init channel");
         }

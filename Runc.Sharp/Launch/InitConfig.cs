@@ -13,6 +13,8 @@ public sealed record InitConfig
     public int HostPid { get; init; }
     /// <summary>An exec into a running container: no rootfs, no fifo, only the process.</summary>
     public bool Exec { get; init; }
+    /// <summary>--debug: the init reports its steps (<see cref="MessageType.Debug"/>) for the parent's log.</summary>
+    public bool Debug { get; init; }
     /// <summary>
     /// linux.namespaces has no mount namespace: the container inherits the host's (a MUST of
     /// the spec). Its mounts land in the host's table, so the root changes by chroot alone and

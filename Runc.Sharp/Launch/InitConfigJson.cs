@@ -27,6 +27,7 @@ internal static class InitConfigJson
             SpecEncoder.Write(w, c.Spec);
             w.WriteNumber("hostPid"u8, c.HostPid);
             w.WriteBoolean("exec"u8, c.Exec);
+            w.WriteBoolean("debug"u8, c.Debug);
             w.WriteBoolean("noPivot"u8, c.NoPivot);
             w.WriteBoolean("hostMountNamespace"u8, c.HostMountNamespace);
             w.WriteBoolean("noNewKeyring"u8, c.NoNewKeyring);
@@ -84,6 +85,7 @@ internal static class InitConfigJson
                 "spec" => c with { Spec = SpecDecoder.RuntimeSpec(ref r) },
                 "hostPid" => c with { HostPid = Int32(ref r) },
                 "exec" => c with { Exec = Bool(ref r) },
+                "debug" => c with { Debug = Bool(ref r) },
                 "noPivot" => c with { NoPivot = Bool(ref r) },
                 "hostMountNamespace" => c with { HostMountNamespace = Bool(ref r) },
                 "noNewKeyring" => c with { NoNewKeyring = Bool(ref r) },

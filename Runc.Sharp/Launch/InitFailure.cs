@@ -14,7 +14,7 @@ namespace Runc.Sharp.Launch;
 /// </summary>
 public static class InitFailure
 {
-    private enum Kind : byte { Runtime = 1, Syscall = 2, Config = 3 }
+    private enum Kind : byte { Runtime = 1, Syscall = 2, Config = 3, Exec = 4 }
 
     public static byte[] Encode(Exception e)
     {
@@ -22,9 +22,10 @@ public static class InitFailure
         {
             SyscallException s => (Kind.Syscall, s.Errno, s.Operation, s.Target ?? ""),
             ConfigError => (Kind.Config, 0, "", ""),
+            ContainerExecFailed => (Kind.Exec, 0, "", ""),
             _ => (Kind.Runtime, 0, "", ""),
         };
-        var message = e is RuncsException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+        var message = e is RuncsException ? e.Message : Unexpected.Describe(e);
         var parts = new[] { op, target, message }.Select(Encoding.UTF8.GetBytes).ToArray();
         var buf = new byte[5 + parts.Sum(p => 4 + p.Length)];
         buf[0] = (byte)kind;
@@ -59,6 +60,7 @@ public static class InitFailure
         {
             Kind.Syscall => new SyscallException(parts[0], parts[1].Length == 0 ? null : parts[1], errno),
             Kind.Config => new ConfigError(parts[2]),
+            Kind.Exec => new ContainerExecFailed(parts[2]),
             _ => new RuncsException(parts[2]),
         };
     }

@@ -190,7 +190,7 @@ public static class Launcher
     /// Serves the init until it reports Ready; runs the runtime-namespace hooks when asked,
     /// and hands a seccomp notify fd (owned by the callee) to <paramref name="seccompFd"/>.
     /// </summary>
-    public static void WaitReady(LaunchedInit init, Action runHooks, Action<int>? seccompFd = null)
+    public static void WaitReady(LaunchedInit init, Action runHooks, Action<string> warn, Action<string>? debug, Action<int>? seccompFd = null)
     {
         while (true)
         {
@@ -201,6 +201,12 @@ public static class Launcher
                     throw new RuncsException($"container init exited before it was ready ({ExitDescription(init.Pid)})");
                 case MessageType.Ready:
                     return;
+                case MessageType.Warning:
+                    warn(msg.Value.Text);
+                    break;
+                case MessageType.Debug:
+                    debug?.Invoke(msg.Value.Text);
+                    break;
                 case MessageType.Error:
                     throw InitFailure.Decode(msg.Value.Payload);
                 case MessageType.ChildFailed:
@@ -237,12 +243,14 @@ public static class Launcher
     /// close-on-exec in the init, so end of file means execve happened; an Error
     /// message means the last steps failed.
     /// </summary>
-    public static void WaitExeced(LaunchedInit init)
+    public static void WaitExeced(LaunchedInit init, Action<string>? debug)
     {
         while (init.Channel.Receive() is { } msg)
         {
             if (msg.Type == MessageType.Error)
                 throw InitFailure.Decode(msg.Payload);
+            if (msg.Type == MessageType.Debug)
+                debug?.Invoke(msg.Text);
         }
     }
 

@@ -110,7 +110,7 @@ public static unsafe class SelfImage
     {
         private readonly Thread _thread;
         private FileDescriptor? _image;
-        private SyscallException? _error;
+        private RuncsException? _error;
 
         public Prefetched()
         {
@@ -120,9 +120,10 @@ public static unsafe class SelfImage
                 {
                     _image = Copy();
                 }
-                catch (SyscallException e)
+                catch (Exception e)
                 {
-                    _error = e;
+                    // Any type: an exception that escaped this thread would end the process unreported.
+                    _error = e as RuncsException ?? new RuncsException($"memfd copy of runcs: {Unexpected.Describe(e)}");
                 }
             })
             { IsBackground = true, Name = "memfd copy" };

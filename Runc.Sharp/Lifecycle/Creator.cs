@@ -119,6 +119,7 @@ public static class Creator
             Bundle = r.Bundle,
             Rootfs = rootfs,
             Spec = spec,
+            Debug = o.Debug is not null,
             NoPivot = r.NoPivot,
             NoNewKeyring = r.NoNewKeyring,
             ConsoleSocketFd = console?.Value ?? -1,
@@ -147,18 +148,36 @@ public static class Creator
         if (state.HostMountsBefore is { } mountsBefore)
             undo.Add(() => HostMounts.Unmount(HostMounts.AddedBelow(rootfs, mountsBefore)));
 
+        // runc's step names, which tools and runc's own tests look for in a debug log.
+        o.Debug?.Invoke($"nsexec container setup: cloning the init of {r.Id} (clone flags 0x{namespaces.CloneFlags:x})");
         string hookState = "";
-        using var init = Launcher.Start(plan, childPid =>
+        LaunchedInit init;
+        try
         {
-            hookState = HookStates.Json(state, ContainerStatus.Created, childPid);
-            return config with { HookState = hookState };
-        });
+            init = Launcher.Start(plan, childPid =>
+            {
+                hookState = HookStates.Json(state, ContainerStatus.Created, childPid);
+                return config with { HookState = hookState };
+            });
+        }
+        catch (RuncsException) when (SetupOom(cgroups, spec.Linux) is { } oom)
+        {
+            throw oom;
+        }
+        using var launched = init;
         undo.Add(() => Launcher.Reap(init.Pid, kill: true));
-        Launcher.WaitReady(init, () =>
+        try
         {
-            HookStates.Run(spec.Hooks, HookPhases.Prestart, hookState);
-            HookStates.Run(spec.Hooks, HookPhases.CreateRuntime, hookState);
-        }, fd => SeccompListener.Send(spec.Linux!.Seccomp!, spec.OciVersion ?? "", init.Pid, hookState, fd));
+            Launcher.WaitReady(init, () =>
+            {
+                HookStates.Run(spec.Hooks, HookPhases.Prestart, hookState);
+                HookStates.Run(spec.Hooks, HookPhases.CreateRuntime, hookState);
+            }, o.Warn, o.Debug, fd => SeccompListener.Send(spec.Linux!.Seccomp!, spec.OciVersion ?? "", init.Pid, hookState, fd));
+        }
+        catch (RuncsException) when (SetupOom(cgroups, spec.Linux) is { } oom)
+        {
+            throw oom;
+        }
 
         var stat = ProcStat.Read(init.Pid) ?? throw new RuncsException("container init exited right after setup");
         state = state with
@@ -174,11 +193,25 @@ public static class Creator
         o.Store.WriteSpec(held, spec);
         o.Store.Write(held, state);
         init.Commit();
+        o.Debug?.Invoke($"container {r.Id} created, init pid {init.Pid}");
         if (r.PidfdSocket is not null)
             UnixSocket.SendPidfd(r.PidfdSocket, init.Pid, $"--pidfd-socket {r.PidfdSocket}");
         if (r.PidFile is not null)
             PidFile.Write(r.PidFile, init.Pid);
         return new CreatedContainer(r.Id, init.Pid, state, route.ReceiveMaster());
+    }
+
+    /// <summary>
+    /// An init that died during setup under a memory limit it could not live within: runc's
+    /// words for a limit below the usage (it sets the limit with the init already in the
+    /// cgroup), and what happened here. Null when the memory cgroup saw no OOM kill.
+    /// </summary>
+    private static RuncsException? SetupOom(FsCgroupManager cgroups, Spec.Linux? linux)
+    {
+        if (linux?.Resources?.Memory?.Limit is not { } limit || limit <= 0 || cgroups.MemoryOom() is not { Kills: > 0 } oom)
+            return null;
+        return new ConfigError($"unable to set memory limit to {limit} (current usage: {oom.Usage}, peak usage: {oom.Peak}): " +
+            "the container's init was OOM-killed during setup (linux.resources.memory.limit)");
     }
 
     /// <summary>Undo of a scope that may never have started: a failure to stop it is a warning, so the rest of the undo still runs.</summary>

@@ -75,6 +75,7 @@ public static class Executor
             Rootfs = state.Rootfs,
             Spec = spec,
             Exec = true,
+            Debug = o.Debug is not null,
             ConsoleSocketFd = route.ToInit?.Value ?? -1,
             SeccompFd = seccomp?.ReadEnd.Value ?? -1,
             ExtraFds = extraFds,
@@ -86,12 +87,13 @@ public static class Executor
         int[] inherited = [.. route.ToInit is null ? [] : new[] { route.ToInit.Value }, .. seccomp is null ? [] : new[] { seccomp.ReadEnd.Value }];
         var plan = new LaunchPlan(spec.Linux, new NamespacePlan(0, false, joins), inherited,
             DenySetgroups: false, childCgroups, o.Store.DirOf(r.Id), process.OomScoreAdj);
+        o.Debug?.Invoke($"nsexec container setup: cloning an exec init into {r.Id} (joins: {string.Join(", ", joins.Select(j => j.Type))})");
         using var init = Launcher.Start(plan, _ => initConfig);
         try
         {
-            Launcher.WaitReady(init, () => { }, fd => SeccompListener.Send(spec.Linux!.Seccomp!, spec.OciVersion ?? "", init.Pid,
+            Launcher.WaitReady(init, () => { }, o.Warn, o.Debug, fd => SeccompListener.Send(spec.Linux!.Seccomp!, spec.OciVersion ?? "", init.Pid,
                 HookStates.Json(state, ContainerStatus.Running, state.InitPid), fd));
-            Launcher.WaitExeced(init);
+            Launcher.WaitExeced(init, o.Debug);
         }
         catch (RuncsException)
         {
@@ -155,10 +157,12 @@ public static class ExecProcess
                     throw new RuncsException($"--cap {c}: unknown capability");
             }
             IReadOnlyList<string> Add(IReadOnlyList<string>? set) => (set ?? []).Concat(r.Caps).Distinct().ToList();
+            // runc's rule: not into the inheritable set; into the ambient one only where the
+            // config has an inheritable set (an ambient capability needs to be inheritable).
             caps = (caps ?? new Capabilities()) with
             {
                 Bounding = Add(caps?.Bounding), Effective = Add(caps?.Effective), Permitted = Add(caps?.Permitted),
-                Inheritable = Add(caps?.Inheritable), Ambient = Add(caps?.Ambient),
+                Ambient = caps?.Inheritable is null ? caps?.Ambient : Add(caps.Ambient),
             };
         }
         return baseProcess with

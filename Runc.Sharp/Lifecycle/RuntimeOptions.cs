@@ -1,7 +1,8 @@
 namespace Runc.Sharp.Lifecycle;
 
 /// <summary>The global settings container operations run with.</summary>
-public sealed record RuntimeOptions(StateStore Store, bool SystemdCgroup, string Rootless, Action<string> Warn)
+/// <param name="Debug">--debug: a step for the log at debug level; null without --debug, so that nothing is formatted for nobody.</param>
+public sealed record RuntimeOptions(StateStore Store, bool SystemdCgroup, string Rootless, Action<string> Warn, Action<string>? Debug = null)
 {
     /// <summary>--rootless true, or auto (the default) when runcs runs as a non-root user, as runc decides it.</summary>
     public bool IsRootless => Rootless == "true" || Rootless == "auto" && Linux.Native.Libc.geteuid() != 0;

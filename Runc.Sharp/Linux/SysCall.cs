@@ -165,6 +165,19 @@ public static unsafe class SysCall
         }
     }
 
+    /// <summary>The descriptors open now (read from /proc/self/fd; the one the listing used is gone again).</summary>
+    public static IReadOnlyList<int> OpenDescriptors()
+    {
+        const int F_GETFD = 1;
+        var fds = new List<int>();
+        foreach (var entry in Directory.GetFiles("/proc/self/fd"))
+        {
+            if (int.TryParse(Path.GetFileName(entry), out var fd) && Libc.fcntl(fd, F_GETFD, 0) >= 0)
+                fds.Add(fd);
+        }
+        return fds;
+    }
+
     /// <summary>Writes all of <paramref name="bytes"/>, retrying on EINTR; 0, or the errno of the write that failed.</summary>
     public static int WriteAll(int fd, ReadOnlySpan<byte> bytes)
     {

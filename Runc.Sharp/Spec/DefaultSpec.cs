@@ -7,7 +7,12 @@ public static class DefaultSpec
 
     private static readonly string[] DefaultCaps = ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"];
 
-    public static RuntimeSpec Example() => new()
+    /// <param name="cgroupNamespace">
+    /// runc's `spec` adds a cgroup namespace only on a host whose cgroups are all v2: with v1
+    /// hierarchies, a process exec'd later would see its cgroups relative to a root that
+    /// runc's tools do not expect.
+    /// </param>
+    public static RuntimeSpec Example(bool cgroupNamespace = true) => new()
     {
         OciVersion = OciVersion,
         Root = new Root { Path = "rootfs", Readonly = true },
@@ -44,7 +49,8 @@ public static class DefaultSpec
             Namespaces =
             [
                 new Namespace { Type = "pid" }, new Namespace { Type = "network" }, new Namespace { Type = "ipc" },
-                new Namespace { Type = "uts" }, new Namespace { Type = "mount" }, new Namespace { Type = "cgroup" },
+                new Namespace { Type = "uts" }, new Namespace { Type = "mount" },
+                .. cgroupNamespace ? new[] { new Namespace { Type = "cgroup" } } : [],
             ],
             MaskedPaths =
             [
@@ -60,9 +66,9 @@ public static class DefaultSpec
     /// namespace, /sys bind-mounted (sysfs needs a network namespace the user owns), no
     /// devpts gid option and no resources (no cgroup delegation assumed).
     /// </summary>
-    public static RuntimeSpec Rootless(uint uid, uint gid)
+    public static RuntimeSpec Rootless(uint uid, uint gid, bool cgroupNamespace = true)
     {
-        var spec = Example();
+        var spec = Example(cgroupNamespace);
         var linux = spec.Linux!;
         var namespaces = linux.Namespaces!.Where(n => n.Type is not ("network" or "user")).ToList();
         namespaces.Add(new Namespace { Type = "user" });

@@ -179,7 +179,7 @@ public class ResourceApplierTests
     public void LegacyUnifiedResourcesAreAnError()
     {
         V1("memory", "memory.limit_in_bytes");
-        Assert.Throws<RuncsException>(() => Apply(CgroupMode.Legacy, With(new SpecResources { Unified = new Dictionary<string, string> { ["memory.high"] = "1" } })));
+        Assert.Throws<ConfigError>(() => Apply(CgroupMode.Legacy, With(new SpecResources { Unified = new Dictionary<string, string> { ["memory.high"] = "1" } })));
     }
 
     // ---- hybrid ----

@@ -318,9 +318,9 @@ public class V1PlanTests
     public void UnifiedIsAnErrorOnV1()
     {
         var r = new SpecResources { Unified = new Dictionary<string, string> { ["memory.high"] = "1000" } };
-        var e = Assert.Throws<RuncsException>(() => Plan(r));
-        Assert.That(e!.Message, Does.Contain("unified"));
-        Assert.Throws<RuncsException>(() => V1Plan.For(new SpecLinux { Resources = r }, new FakeProbe(), includeDevices: true));
+        var e = Assert.Throws<ConfigError>(() => Plan(r));
+        Assert.That(e!.Message, Does.Contain("unified").And.StartsWith("invalid configuration"));
+        Assert.Throws<ConfigError>(() => V1Plan.For(new SpecLinux { Resources = r }, new FakeProbe(), includeDevices: true));
     }
 
     // ---- whole plan ----

@@ -16,7 +16,7 @@ public static class V1Plan
         if (r is null && !includeDevices)
             return w;
         if (r?.Unified is { Count: > 0 })
-            throw new RuncsException("linux.resources.unified: needs cgroup v2 (this host's controllers are v1)");
+            throw new ConfigError("invalid configuration: linux.resources.unified: cannot use unified on cgroup v1 (this host's controllers are v1)");
         Cpuset(r?.Cpu, w);
         if (includeDevices)
             Devices(linux, w);

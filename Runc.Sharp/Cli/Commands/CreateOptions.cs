@@ -33,5 +33,5 @@ public sealed class CreateOptions
 public static class RuntimeOptionsOf
 {
     public static RuntimeOptions From(GlobalContext g) =>
-        new(g.Store, g.SystemdCgroup, g.Rootless, g.Log.Warn);
+        new(g.Store, g.SystemdCgroup, g.Rootless, g.Log.Warn, g.Debug ? g.Log.Debug : null);
 }

@@ -18,7 +18,7 @@ public static class SpecCommand
                 throw new RuncsException("File config.json exists. Remove it first");
             if (!Directory.Exists(dir))
                 throw new RuncsException($"bundle {dir}: no such directory");
-            var spec = inv.Get(rootless) ? DefaultSpec.Rootless(Libc.geteuid(), Libc.getegid()) : DefaultSpec.Example();
+            var spec = Lifecycle.SpecDefaults.ForThisHost(inv.Get(rootless));
             var bytes = SpecEncoder.Encode(spec, tabbed: true);
             try
             {

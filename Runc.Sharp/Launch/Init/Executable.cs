@@ -1,5 +1,6 @@
 using Runc.Sharp.Linux;
 using Runc.Sharp.Linux.Native;
+using Runc.Sharp.Spec;
 
 namespace Runc.Sharp.Launch.Init;
 
@@ -24,9 +25,7 @@ public sealed unsafe class Executable
         var args = p.Args ?? [];
         if (args.Count == 0)
             throw new RuncsException("process.args: must not be empty");
-        var env = (p.Env ?? []).Concat(extraEnv).ToList();
-        if (!env.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)))
-            env.Add("HOME=" + HomeOf(p.User.Uid));
+        var env = PrepareEnvironment((p.Env ?? []).Concat(extraEnv).ToList(), p.User.Uid);
         var name = args[0];
         if (name.Contains('/'))
         {
@@ -46,15 +45,60 @@ public sealed unsafe class Executable
         throw new RuncsException($"exec: \"{name}\": executable file not found in $PATH");
     }
 
+    /// <summary>
+    /// runc's prepareEnv: each variable once, with its last value, in the order of those last
+    /// occurrences; an empty HOME counts as none, and without one HOME is the user's home from
+    /// the container's /etc/passwd (or /).
+    /// </summary>
+    public static IReadOnlyList<string> PrepareEnvironment(IReadOnlyList<string> env, uint uid)
+    {
+        var seen = new HashSet<string>();
+        var reversed = new List<string>(env.Count + 1);
+        bool home = false;
+        for (int i = env.Count - 1; i >= 0; i--)
+        {
+            var kv = env[i];
+            int eq = kv.IndexOf('=');
+            if (eq < 0)
+                throw new ConfigError($"process.env[{i}]: invalid environment variable: missing '='");
+            if (eq == 0)
+                throw new ConfigError($"process.env[{i}]: invalid environment variable: name cannot be empty");
+            var key = kv[..eq];
+            if (!seen.Add(key))
+                continue;
+            if (kv.Contains('\0'))
+                throw new ConfigError($"process.env[{i}]: invalid environment variable \"{key}\": contains nul byte (\\x00)");
+            if (key == "HOME")
+            {
+                if (eq == kv.Length - 1)
+                    continue;
+                home = true;
+            }
+            reversed.Add(kv);
+        }
+        reversed.Reverse();
+        if (!home)
+            reversed.Add("HOME=" + HomeOf(uid));
+        return reversed;
+    }
+
+    /// <summary>
+    /// A regular file this thread may execute, judged with its effective ids and capabilities
+    /// (faccessat2 AT_EACCESS, as Go's LookPath in runc): CAP_DAC_OVERRIDE runs a file whose
+    /// only execute bit is its owner's.
+    /// </summary>
     private static bool IsExecutableFile(string path)
     {
         fixed (byte* p = SysCall.Utf8(path))
         {
             Stat st;
-            const int X_OK = 1;
-            return Libc.fstatat(-100, path, &st, 0) == 0
-                && (st.Mode & 0xF000) == 0x8000
-                && Libc.syscall(21 /* access */, (long)p, X_OK, 0, 0, 0, 0) == 0;
+            const int X_OK = 1, AT_EACCESS = 0x200;
+            if (Libc.fstatat(-100, path, &st, 0) != 0 || (st.Mode & 0xF000) != 0x8000)
+                return false;
+            long r = Libc.syscall(Sys.faccessat2, -100, (long)p, X_OK, AT_EACCESS, 0, 0);
+            if (r != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Errno.ENOSYS)
+                r = Libc.syscall(21 /* access */, (long)p, X_OK, 0, 0, 0, 0);
+            return r == 0;
         }
     }
 
@@ -81,6 +125,6 @@ public sealed unsafe class Executable
         using var path = new NativeStringArray([Path]);
         Libc.syscall(Sys.execve, (long)path.Pointer[0], (long)argv.Pointer, (long)envp.Pointer, 0, 0, 0);
         int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-        throw new RuncsException($"exec {Path} (process.args[0]): {SyscallException.Describe(errno)}");
+        throw new ContainerExecFailed($"exec {Path}: {SyscallException.Describe(errno)}");
     }
 }

@@ -19,6 +19,7 @@ public static class InitMain
             StdErr.WriteLine("runcs: init is internal to runcs and cannot be run by hand");
             return 1;
         }
+        var inheritedFds = SysCall.OpenDescriptors();
         using var channel = new InitChannel(new FileDescriptor(fd));
         try
         {
@@ -26,8 +27,16 @@ public static class InitMain
             if (first is not { Type: MessageType.Config } msg)
                 throw new ParentGone();
             var config = InitConfigJson.Decode(msg.Payload);
-            foreach (var inherited in new[] { fd, config.FifoFd, config.ConsoleSocketFd, config.SeccompFd }.Concat(config.IdMapFds.Select(f => f.Fd)).Where(f => f >= 0))
+            if (config.Debug)
+                channel.Send(MessageType.Debug, "child process in init()");
+            int[] own = [fd, config.FifoFd, config.ConsoleSocketFd, config.SeccompFd, .. config.IdMapFds.Select(f => f.Fd)];
+            foreach (var inherited in own.Where(f => f >= 0))
                 SysCall.SetCloexec(inherited, true);
+            // Whatever else runcs's caller left open goes no further than here (runc's init
+            // closes them too): the parked init must hold nothing of the host's but its own.
+            foreach (var leaked in inheritedFds.Where(f => f > 2 && (f >= 3 + config.ExtraFds) && Array.IndexOf(own, f) < 0))
+                Linux.Native.Libc.close(leaked);
+            RuntimeEntropy.Detach(inheritedFds);
             // This process entered its cgroups before it exec'd the init, so a new cgroup
             // namespace now has the container's cgroup as its root.
             if (config.PrivateCgroupNamespace && Linux.Native.Libc.unshare((int)Linux.Native.Clone.NEWCGROUP) != 0)

@@ -22,7 +22,7 @@ public static class InitSequence
         Libc.umask(0);
         // A handle on this process's fd table that stays valid after pivot_root,
         // whatever the container mounts at /proc.
-        using var procSelfFd = FileDescriptor.Open("/proc/self/fd", O.PATH | O.DIRECTORY);
+        var procSelfFd = FileDescriptor.Open("/proc/self/fd", O.PATH | O.DIRECTORY);
 
         RootfsSetup.Prepare(c, channel);
         RootfsSetup.SwitchRoot(c);
@@ -37,12 +37,15 @@ public static class InitSequence
         RootfsSetup.ProtectPaths(spec);
 
         ProcessSetup.ApplyAttributes(c, process);
+        procSelfFd = ProcFdTable.PreferContainers(procSelfFd);
         var fifo = new FifoGate(procSelfFd, c.FifoFd);
         LeaveParentDeathSignal();
         var seccomp = PrepareSeccomp(c, process, channel);
-        ProcessSetup.SwitchUser(c, process);
+        ProcessSetup.SwitchUser(c, process, text => channel.Send(MessageType.Warning, text));
         var exec = Executable.Resolve(process, c.ExtraEnv);
 
+        if (c.Debug)
+            channel.Send(MessageType.Debug, "init: closing the pipe to signal completion (ready, parked on exec.fifo)");
         channel.Send(MessageType.Ready);
         AwaitHandover(channel);
         fifo.Wait();
@@ -50,7 +53,7 @@ public static class InitSequence
         try
         {
             for (int i = 0; i < HookPhases.Of(spec.Hooks, HookPhases.StartContainer).Count; i++)
-                HookProcess.Run(HookPhases.Of(spec.Hooks, HookPhases.StartContainer)[i], HookPhases.StartContainer, i, c.HookState);
+                HookProcess.Run(HookPhases.Of(spec.Hooks, HookPhases.StartContainer)[i], HookPhases.StartContainer, i, c.HookState, exec.Env);
             fifo.Release();
             ExecUserProcess(c, process, exec, seccomp);
         }
@@ -117,9 +120,11 @@ public static class InitSequence
         ProcessSetup.ApplyAttributes(c with { NoNewKeyring = true }, process);
         LeaveParentDeathSignal();
         var seccomp = PrepareSeccomp(c, process, channel);
-        ProcessSetup.SwitchUser(c, process);
+        ProcessSetup.SwitchUser(c, process, text => channel.Send(MessageType.Warning, text));
         var exec = Executable.Resolve(process, c.ExtraEnv);
         channel.Send(MessageType.Ready);
+        if (c.Debug)
+            channel.Send(MessageType.Debug, $"setns_init: about to exec {exec.Path}");
         ExecUserProcess(c, process, exec, seccomp);
     }
 

@@ -28,7 +28,7 @@ public static class ProcessSetup
     /// the uid change, switch uid/gid/groups, then set the remaining capability sets. All on
     /// this thread, which is the one that calls execve.
     /// </summary>
-    public static void SwitchUser(InitConfig c, Spec.Process p)
+    public static void SwitchUser(InitConfig c, Spec.Process p, Action<string> warn)
     {
         var cwd = string.IsNullOrEmpty(p.Cwd) ? "/" : p.Cwd;
         bool inCwd = ChangeDirectory(cwd, retryAsUser: true);
@@ -43,7 +43,7 @@ public static class ProcessSetup
         if (caps is not null)
         {
             CapabilityControl.Set(caps.Effective, caps.Permitted, caps.Inheritable);
-            CapabilityControl.RaiseAmbient(caps.Ambient);
+            CapabilityControl.RaiseAmbient(caps.Ambient, warn);
         }
         Libc.umask(p.User.Umask ?? 0x12 /* 0022 */);
         if (!inCwd)

@@ -77,14 +77,19 @@ public static unsafe class CapabilityControl
             throw SyscallException.FromLast("capset", "process.capabilities");
     }
 
-    public static void RaiseAmbient(ulong ambient)
+    /// <summary>
+    /// One capability at a time, and a failure is only a warning: `runc spec` of runc 1.1
+    /// put capabilities in the ambient set that are not inheritable, and runc (1.1 to 1.5)
+    /// runs such bundles, warning about each capability it cannot raise.
+    /// </summary>
+    public static void RaiseAmbient(ulong ambient, Action<string> warn)
     {
         for (int cap = 0; cap < 64; cap++)
         {
             if ((ambient & (1UL << cap)) == 0)
                 continue;
             if (Libc.syscall(Sys.prctl, Pr.CAP_AMBIENT, Pr.CAP_AMBIENT_RAISE, cap, 0, 0, 0) != 0)
-                throw SyscallException.FromLast("prctl(PR_CAP_AMBIENT_RAISE)", Known.Capabilities.ElementAtOrDefault(cap));
+                warn($"can't raise ambient capability {Known.Capabilities.ElementAtOrDefault(cap) ?? cap.ToString(System.Globalization.CultureInfo.InvariantCulture)}: {SyscallException.Describe(Marshal.GetLastPInvokeError())}");
         }
     }
 

@@ -16,9 +16,14 @@ public static unsafe class HookProcess
     private const short SetSigDefault = 0x04, SetSigMask = 0x08;
     private const int WNOHANG = 1;
 
-    public static void Run(Hook hook, string phase, int index, string stateJson)
+    /// <param name="inheritedEnv">
+    /// The environment of a hook that has none of its own: startContainer hooks have always
+    /// had the container process's in runc, and tools rely on it; other hooks get an empty one.
+    /// </param>
+    public static void Run(Hook hook, string phase, int index, string stateJson, IReadOnlyList<string>? inheritedEnv = null)
     {
-        var what = $"{phase} hook #{index} ({hook.Path})";
+        // runc's words up to the colon ("error running prestart hook #1: …"), which tools match on.
+        var what = $"{phase} hook #{index}: {hook.Path}";
         var args = hook.Args is { Count: > 0 } given ? given : [hook.Path!];
         int stdinRead, stdinWrite;
         int* fds = stackalloc int[2];
@@ -28,7 +33,7 @@ public static unsafe class HookProcess
         int pid;
         try
         {
-            pid = Spawn(hook.Path!, args, hook.Env ?? [], stdinRead, what);
+            pid = Spawn(hook.Path!, args, hook.Env ?? inheritedEnv ?? [], stdinRead, what);
         }
         finally
         {

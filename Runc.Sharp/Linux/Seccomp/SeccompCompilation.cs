@@ -49,9 +49,10 @@ public sealed unsafe class SeccompCompilation : IDisposable
                     SeccompCache.TryWrite(cacheRoot, key, message[1..]);
                 }
             }
-            catch (RuncsException e)
+            catch (Exception e)
             {
-                message = [ErrorFollows, .. Encoding.UTF8.GetBytes(e.Message)];
+                // Any type: an exception that escaped this thread would end the process unreported.
+                message = [ErrorFollows, .. Encoding.UTF8.GetBytes(e is RuncsException ? e.Message : Unexpected.Describe(e))];
             }
             // A failed write means the init is gone; the parent reports that exit.
             SysCall.WriteAll(writeEnd.Value, message);
