@@ -13,9 +13,11 @@ fi
 set -e
 scripts/deps.sh busybox-static jq runc clang zlib1g-dev libseccomp-dev procps strace containerd podman docker.io
 scripts/build.sh "$here/out"
+FAULT_POINTS=1 scripts/build.sh "$here/out-faults"
 scripts/make-rootfs.sh "$here/bundles/busybox/rootfs" >/dev/null
 set +e
 export RUNCS_BINARY="$here/out/runcs"
+export RUNCS_FAULT_BINARY="$here/out-faults/runcs"
 export RUNCS_ROOTFS="$here/bundles/busybox/rootfs"
 log=$(mktemp)
 dotnet test "$here/Runc.Sharp.Tests/Runc.Sharp.Tests.csproj" -c Release -nologo \

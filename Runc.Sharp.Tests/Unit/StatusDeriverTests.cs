@@ -54,6 +54,14 @@ public class StatusDeriverTests
     }
 
     [Test]
+    public void ARecordCreateHasNotFinishedIsCreatingWhateverItsPid()
+    {
+        Assert.That(StatusDeriver.Derive(_store, Self() with { Creating = true }), Is.EqualTo(ContainerStatus.Creating));
+        Assert.That(StatusDeriver.Derive(_store, Self() with { Creating = true, InitPid = 0 }), Is.EqualTo(ContainerStatus.Creating));
+        Assert.That(StatusDeriver.InitAlive(Self() with { Creating = true }), Is.False, "a creating record has no init to signal");
+    }
+
+    [Test]
     public void StatusTexts()
     {
         Assert.That(Enum.GetValues<ContainerStatus>().Select(s => s.ToText()),

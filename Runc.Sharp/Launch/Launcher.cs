@@ -88,6 +88,7 @@ public static class Launcher
                 MountNamespaceFd: mountJoin?.Value ?? -1,
                 ParentChannelFd: parentEnd.Value);
             child = pidJoin is null || forkInside ? Spawner.SpawnChecked(request) : PidNamespace.SpawnInside(pidJoin, () => Spawner.SpawnChecked(request));
+            Faults.At(FaultPoint.Cloned);
             childEnd.Dispose();
             foreach (var fd in inherited)
                 SysCall.SetCloexec(fd, true);
@@ -105,11 +106,13 @@ public static class Launcher
                     Linux.Process.ProcessAttributes.SetOomScoreAdj(child.Pid, adj);
                 plan.BeforeRelease?.Invoke(child.Pid);
                 Release(child, channel, childSteps);
+                Faults.At(FaultPoint.Released);
                 if (request.Forks)
                     initPid = ReceiveForkedPid(channel, child.Pid, childSteps);
                 launched = new LaunchedInit(initPid, channel, childSteps);
                 var config = prepare(initPid);
                 SendConfig(launched, config with { HostPid = initPid });
+                Faults.At(FaultPoint.ConfigSent);
                 released = true;
             }
             finally

@@ -35,13 +35,10 @@ public sealed record ContainerState
     public bool SharedPidNamespace { get; init; }
     /// <summary>
     /// Written before create makes any cgroup, mount or process, cleared once the init is
-    /// ready: a record that still says so after its creator died is what that create left,
-    /// and delete removes it by what the record names.
+    /// ready: a record that still says so when another command holds the lock is what a
+    /// killed create left, and delete removes it by what the record names.
     /// </summary>
     public bool Creating { get; init; }
-    /// <summary>The create (or run) that is building the container, with its start time: the creating status lasts while it lives.</summary>
-    public int CreatorPid { get; init; }
-    public ulong CreatorStartTime { get; init; }
     /// <summary>Without a mount namespace: the mount ids at or below the rootfs before create, which delete of a half-made container leaves.</summary>
     public IReadOnlyList<int>? HostMountsBefore { get; init; }
 }

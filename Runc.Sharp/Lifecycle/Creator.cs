@@ -42,6 +42,7 @@ public static class Creator
             throw new RuncsException($"--pid-file {r.PidFile}: no such directory");
 
         using var held = o.Store.CreateLocked(r.Id);
+        Faults.At(FaultPoint.DirMade);
         var undo = new Undo();
         try
         {
@@ -73,7 +74,6 @@ public static class Creator
         // every cgroup, mount and process that the create made.
         var existed = cgroups.Existing();
         var hostMountNamespace = spec.Linux?.Namespaces?.Any(n => n.Type == "mount") != true;
-        var self = ProcStat.Read(Environment.ProcessId);
         var state = new ContainerState
         {
             Id = r.Id,
@@ -91,13 +91,13 @@ public static class Creator
             SystemdCgroup = scope is not null,
             SharedPidNamespace = spec.Linux?.Namespaces?.Any(n => n.Type == "pid" && string.IsNullOrEmpty(n.Path)) != true,
             Creating = true,
-            CreatorPid = Environment.ProcessId,
-            CreatorStartTime = self?.StartTime ?? 0,
             HostMountsBefore = hostMountNamespace ? HostMounts.IdsBelow(rootfs) : null,
         };
         o.Store.Write(held, state);
+        Faults.At(FaultPoint.Recorded);
 
         cgroups.Create();
+        Faults.At(FaultPoint.CgroupsMade);
         undo.Add(() => cgroups.Destroy(existed));
         if (scope is not null)
             undo.Add(() => StopScope(scope.Unit, o.Warn));
@@ -109,6 +109,7 @@ public static class Creator
         // In a systemd scope the limits go in once systemd has made the scope's cgroups its own.
         if (cgroups.Paths.Count > 0 && scope is null)
             SetLimits();
+        Faults.At(FaultPoint.LimitsSet);
 
         using var route = new ConsoleRoute(r.ConsoleSocket, spec.Process!.Terminal, r.Detach);
         var console = route.ToInit;
@@ -172,12 +173,14 @@ public static class Creator
             {
                 HookStates.Run(spec.Hooks, HookPhases.Prestart, hookState);
                 HookStates.Run(spec.Hooks, HookPhases.CreateRuntime, hookState);
+                Faults.At(FaultPoint.HooksRun);
             }, o.Warn, o.Debug, fd => SeccompListener.Send(spec.Linux!.Seccomp!, spec.OciVersion ?? "", init.Pid, hookState, fd));
         }
         catch (RuncsException) when (SetupOom(cgroups, spec.Linux) is { } oom)
         {
             throw oom;
         }
+        Faults.At(FaultPoint.Ready);
 
         var stat = ProcStat.Read(init.Pid) ?? throw new RuncsException("container init exited right after setup");
         state = state with
@@ -186,13 +189,13 @@ public static class Creator
             InitStartTime = stat.StartTime,
             HostMounts = state.HostMountsBefore is { } before ? HostMounts.AddedBelow(rootfs, before) : null,
             Creating = false,
-            CreatorPid = 0,
-            CreatorStartTime = 0,
             HostMountsBefore = null,
         };
         o.Store.WriteSpec(held, spec);
         o.Store.Write(held, state);
+        Faults.At(FaultPoint.StateWritten);
         init.Commit();
+        Faults.At(FaultPoint.Committed);
         o.Debug?.Invoke($"container {r.Id} created, init pid {init.Pid}");
         if (r.PidfdSocket is not null)
             UnixSocket.SendPidfd(r.PidfdSocket, init.Pid, $"--pidfd-socket {r.PidfdSocket}");

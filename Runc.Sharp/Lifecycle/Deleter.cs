@@ -29,7 +29,8 @@ public static class Deleter
             var status = StatusDeriver.Derive(o.Store, state);
             switch (status)
             {
-                case ContainerStatus.Stopped:
+                // Holding the lock, a creating record is one whose create was killed.
+                case ContainerStatus.Stopped or ContainerStatus.Creating:
                     break;
                 case ContainerStatus.Created:
                     KillAndWait(state);
@@ -60,6 +61,7 @@ public static class Deleter
     /// <summary>Kills what is left in the cgroup, removes the cgroups runcs made, runs poststop, removes the state.</summary>
     private static void Destroy(RuntimeOptions o, ContainerState state, ContainerLock held)
     {
+        Faults.At(FaultPoint.Killed);
         var cgroups = ContainerCgroups.For(state);
         if (cgroups.Pids().Count > 0)
         {
@@ -74,6 +76,7 @@ public static class Deleter
         if (ContainerCgroups.SystemdUnitOf(state) is { } unit)
             Cgroups.Systemd.SystemdScope.Stop(unit);
         cgroups.Destroy(state.PreexistingCgroups ?? []);
+        Faults.At(FaultPoint.CgroupsRemoved);
         HookStates.RunPoststop(state.Hooks, HookStates.Json(state, ContainerStatus.Stopped, 0), o.Warn);
         StateStore.Remove(held);
     }

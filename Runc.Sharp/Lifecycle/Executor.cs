@@ -93,6 +93,7 @@ public static class Executor
         {
             Launcher.WaitReady(init, () => { }, o.Warn, o.Debug, fd => SeccompListener.Send(spec.Linux!.Seccomp!, spec.OciVersion ?? "", init.Pid,
                 HookStates.Json(state, ContainerStatus.Running, state.InitPid), fd));
+            Faults.At(FaultPoint.Ready);
             Launcher.WaitExeced(init, o.Debug);
         }
         catch (RuncsException)

@@ -22,9 +22,10 @@ public static class Queries
         var result = new List<OciState>();
         foreach (var id in store.ListIds())
         {
-            if (store.TryRead(id) is not { } state)
+            // A container deleted between the directory walk and these reads is not listed.
+            if (store.TryRead(id) is not { } state || Owners.UidOf(store.DirOf(id)) is not { } uid)
                 continue;
-            var owner = Owners.NameOf(Owners.UidOf(store.DirOf(id)));
+            var owner = Owners.NameOf(uid);
             result.Add(OciState.From(state, StatusDeriver.Derive(store, state), owner));
         }
         return result;

@@ -26,6 +26,7 @@ public static class Starter
                 throw new RuncsException("cannot start an already running container");
         }
         ReleaseFifo(o.Store.FifoOf(id), state);
+        Faults.At(FaultPoint.Started);
         try
         {
             HookStates.Run(state.Hooks, HookPhases.Poststart, HookStates.Json(state, ContainerStatus.Running, state.InitPid));
@@ -48,6 +49,7 @@ public static class Starter
     private static unsafe void ReleaseFifo(string fifoPath, ContainerState state)
     {
         using var fifo = FileDescriptor.Open(fifoPath, O.RDONLY | O.NONBLOCK);
+        Faults.At(FaultPoint.FifoOpened);
         var report = new List<byte>();
         var chunk = new byte[4096];
         bool removed = false;

@@ -37,8 +37,6 @@ internal static class StateJson
         w.WriteBoolean("rootless"u8, s.Rootless);
         w.WriteBoolean("sharedPidNamespace"u8, s.SharedPidNamespace);
         w.WriteBoolean("creating"u8, s.Creating);
-        w.WriteNumber("creatorPid"u8, s.CreatorPid);
-        w.WriteNumber("creatorStartTime"u8, s.CreatorStartTime);
         Ints(w, "hostMountsBefore"u8, s.HostMountsBefore);
         w.WriteEndObject();
     }, indented: false);
@@ -97,8 +95,6 @@ internal static class StateJson
                 case "rootless": s = s with { Rootless = Bool(ref r) }; break;
                 case "sharedPidNamespace": s = s with { SharedPidNamespace = Bool(ref r) }; break;
                 case "creating": s = s with { Creating = Bool(ref r) }; break;
-                case "creatorPid": s = s with { CreatorPid = Int32(ref r) }; break;
-                case "creatorStartTime": s = s with { CreatorStartTime = UInt64(ref r) }; break;
                 case "hostMountsBefore": s = s with { HostMountsBefore = Ints(ref r) }; break;
                 default: r.Skip(); break;
             }

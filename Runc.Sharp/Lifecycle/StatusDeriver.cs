@@ -6,15 +6,15 @@ namespace Runc.Sharp.Lifecycle;
 /// <summary>
 /// runc's rule, never trusting a stored status: init dead, a zombie or with another
 /// start time → stopped; cgroup frozen → paused; exec.fifo present → created; else running.
-/// A record that create has not finished is creating while that create lives, and stopped
-/// once it died: nothing of it runs, and delete removes what it made.
+/// A record that create has not finished is creating: while that create runs, or after it was
+/// killed, when nothing of it runs any more and delete removes what it made.
 /// </summary>
 public static class StatusDeriver
 {
     public static ContainerStatus Derive(StateStore store, ContainerState state)
     {
         if (state.Creating)
-            return Alive(state.CreatorPid, state.CreatorStartTime) ? ContainerStatus.Creating : ContainerStatus.Stopped;
+            return ContainerStatus.Creating;
         if (!InitAlive(state))
             return ContainerStatus.Stopped;
         if (state.CgroupPaths is { Count: > 0 } paths && new FsCgroupManager(paths).IsFrozen())

@@ -6,12 +6,15 @@ namespace Runc.Sharp.Linux;
 /// <summary>File owners as runc's list shows them: the user name from /etc/passwd, else "#uid".</summary>
 public static class Owners
 {
-    public static unsafe uint UidOf(string path)
+    /// <summary>The owner's uid; null when the path is gone (a container deleted while it is listed).</summary>
+    public static unsafe uint? UidOf(string path)
     {
         Stat st;
-        if (Libc.fstatat(-100, path, &st, 0) != 0)
-            throw SyscallException.FromLast("stat", path);
-        return st.Uid;
+        if (Libc.fstatat(-100, path, &st, 0) == 0)
+            return st.Uid;
+        if (System.Runtime.InteropServices.Marshal.GetLastPInvokeError() is Errno.ENOENT)
+            return null;
+        throw SyscallException.FromLast("stat", path);
     }
 
     public static string NameOf(uint uid)

@@ -92,6 +92,7 @@ public sealed class DockerTests
             "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu/cpu.cfs_period_us /sys/fs/cgroup/pids/pids.max; exit 4");
         var tty = Tty.Run(_docker.Argv("exec", "-t", name, "tty"));
         var top = _docker.Run("top", name);
+        // Sorted by name: docker top lists by pid, and pids wrap around on a busy host.
         var topCommands = top.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split("  ", StringSplitOptions.RemoveEmptyEntries).Last().Trim());
         var stats = _docker.Run("stats", "--no-stream", "--format", "{{.MemUsage}}|{{.PIDs}}|{{.CPUPerc}}", name).Stdout.Trim().Split('|');
         _docker.Run("pause", name);
@@ -103,7 +104,7 @@ public sealed class DockerTests
         var kill = _docker.Run("kill", "-s", "USR1", name);
         Thread.Sleep(500);
         var logs = _docker.Run("logs", name);
-        return $"{Transcript(limits)}{Transcript(tty)}top: {string.Join(", ", topCommands.Select(c => c.StartsWith("sleep", StringComparison.Ordinal) ? "sleep" : c).Distinct())}\n" +
+        return $"{Transcript(limits)}{Transcript(tty)}top: {string.Join(", ", topCommands.Select(c => c.StartsWith("sleep", StringComparison.Ordinal) ? "sleep" : c).Distinct().Order(StringComparer.Ordinal))}\n" +
                $"stats: limit {stats[0].Split('/').Last().Trim()}, pids {(stats.Length > 1 ? stats[1] : "?")}, cpu {(stats.Length > 2 && stats[2].EndsWith('%') ? "present" : "missing")}\n" +
                $"{paused}\n{unpaused}\nupdate exit {update.ExitCode}\n{updated.Stdout}kill exit {kill.ExitCode}\n{logs.Stdout}{State(name)}\n{RemoveForced(rt, name)}";
     }, t => Assert.That(t, Is.EqualTo(

@@ -80,8 +80,16 @@ public static class RootfsSetup
         for (int i = 0; i < ro.Count; i++)
             PathProtection.MakeReadonly(root, ro[i], $"linux.readonlyPaths[{i}]");
         var masked = spec.Linux?.MaskedPaths ?? [];
-        for (int i = 0; i < masked.Count; i++)
-            PathProtection.Mask(root, masked[i], $"linux.maskedPaths[{i}]");
+        FileDescriptor? sharedTmpfs = null;
+        try
+        {
+            for (int i = 0; i < masked.Count; i++)
+                PathProtection.Mask(root, masked[i], $"linux.maskedPaths[{i}]", ref sharedTmpfs);
+        }
+        finally
+        {
+            sharedTmpfs?.Dispose();
+        }
     }
 
     private static MountFlags? PropagationFlag(string? value) => value switch

@@ -33,6 +33,8 @@ public static class MountApplier
         bool sourceIsDir = !opts.IsBind || Directory.Exists(source);
         if (opts.IsBind && !sourceIsDir && !File.Exists(source))
             throw new RuncsException($"{what}: bind source {source}: no such file or directory");
+        if (m.Type is "proc" or "sysfs" && !opts.IsBind)
+            RequireOrdinaryDirectory(root, m, what);
         var keptMode = m.Type == "tmpfs" && !opts.IsBind ? ExistingMode(root, m.Destination!) : null;
         using (var target = root.OpenOrCreate(m.Destination!, sourceIsDir))
         {
@@ -52,7 +54,7 @@ public static class MountApplier
             else
             {
                 var flags = (ulong)(opts.Flags & ~(MountFlags.Bind | MountFlags.Rec));
-                SysCall.Mount(source.Length == 0 ? m.Type : source, targetPath, m.Type, flags, opts.Data, describe);
+                SysCall.Mount(source.Length == 0 ? m.Type : source, targetPath, m.Type, flags, WithKeptMode(opts.Data, keptMode), describe);
                 // target still names the covered directory; the tmpfs is now on top of it.
                 if (opts.TmpCopyUp && m.Type == "tmpfs")
                 {
@@ -61,9 +63,18 @@ public static class MountApplier
                 }
             }
         }
-        if (keptMode is { } mode)
-            KeepMode(root, m.Destination!, mode, what);
         Finish(root, m.Destination!, opts, what);
+    }
+
+    /// <summary>
+    /// procfs and sysfs go only on a real directory (or one runcs creates): a rootfs whose
+    /// /proc is a symlink steers the mount elsewhere (CVE-2019-19921, CVE-2023-27561). runc's words.
+    /// </summary>
+    private static void RequireOrdinaryDirectory(RootDir root, Mount m, string what)
+    {
+        using var existing = root.Open(m.Destination!, Native.O.NOFOLLOW);
+        if (existing is not null && (SysCall.FStat(existing.Value, m.Destination!).Mode & 0xF000) != 0x4000)
+            throw new ConfigError($"{what}: filesystem \"{m.Type}\" must be mounted on ordinary directory ({m.Destination} is not one)");
     }
 
     /// <summary>The permission bits of a destination that already exists, or null.</summary>
@@ -75,13 +86,16 @@ public static class MountApplier
 
     /// <summary>
     /// A tmpfs over an existing directory takes that directory's mode, as runc does, so
-    /// `docker run --tmpfs /dir` keeps /dir's permissions instead of tmpfs's 1777.
+    /// `docker run --tmpfs /dir` keeps /dir's permissions instead of tmpfs's 1777: as a mode=
+    /// option of the mount (a read-only tmpfs could not be chmod-ed after), unless the config
+    /// gives one. A directory runcs had to create keeps tmpfs's default.
     /// </summary>
-    private static void KeepMode(RootDir root, string destination, uint mode, string what)
+    private static string? WithKeptMode(string? data, uint? keptMode)
     {
-        using var top = root.Open(destination) ?? throw new RuncsException($"{what}: {destination} vanished after mount");
-        if (Native.Libc.chmod(SysCall.FdPath(top.Value), mode) < 0)
-            throw SyscallException.FromLast("chmod", $"{destination} ({what})");
+        if (keptMode is not { } mode || data?.Split(',').Any(o => o.StartsWith("mode=", StringComparison.Ordinal)) == true)
+            return data;
+        var option = "mode=" + Convert.ToString(mode, 8);
+        return string.IsNullOrEmpty(data) ? option : data + "," + option;
     }
 
     /// <summary>Remount flags of a bind, propagation and recursive attributes, applied to the new top mount.</summary>

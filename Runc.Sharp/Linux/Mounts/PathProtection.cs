@@ -9,9 +9,11 @@ public static class PathProtection
     /// <summary>
     /// Covers a file with /dev/null and a directory with an empty read-only tmpfs. The
     /// /dev/null used must really be the null device, not something the container
-    /// planted there (CVE-2025-31133).
+    /// planted there (CVE-2025-31133). Every masked directory shows the same tmpfs, as in
+    /// runc 1.3: the first is mounted, the rest are binds of it (<paramref name="sharedTmpfs"/>
+    /// holds it from the first mask on; the caller disposes it).
     /// </summary>
-    public static void Mask(RootDir root, string path, string what)
+    public static void Mask(RootDir root, string path, string what, ref FileDescriptor? sharedTmpfs)
     {
         using var target = root.Open(path);
         if (target is null)
@@ -20,7 +22,13 @@ public static class PathProtection
         bool isDir = (st.Mode & 0xF000) == 0x4000;
         if (isDir)
         {
-            SysCall.Mount("tmpfs", SysCall.FdPath(target.Value), "tmpfs", (ulong)MountFlags.ReadOnly, null, $"mask {path} ({what})");
+            if (sharedTmpfs is null)
+            {
+                SysCall.Mount("tmpfs", SysCall.FdPath(target.Value), "tmpfs", (ulong)MountFlags.ReadOnly, null, $"mask {path} ({what})");
+                sharedTmpfs = root.Open(path) ?? throw new RuncsException($"{what}: {path} vanished after its mask");
+            }
+            else
+                SysCall.Mount(SysCall.FdPath(sharedTmpfs.Value), SysCall.FdPath(target.Value), null, (ulong)MountFlags.Bind, null, $"mask {path} ({what})");
             return;
         }
         using var devNull = root.Open("/dev/null", O.NOFOLLOW) ?? throw new RuncsException($"{what}: /dev/null is missing, cannot mask {path}");

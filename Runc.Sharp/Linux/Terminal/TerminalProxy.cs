@@ -19,6 +19,7 @@ public sealed unsafe class TerminalProxy : IDisposable
     public TerminalProxy(int master)
     {
         _master = new FileDescriptor(master);
+        ClearOnlcr(master);
         if (IsTerminal(0))
         {
             _savedTermios = new byte[64];
@@ -76,6 +77,20 @@ public sealed unsafe class TerminalProxy : IDisposable
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The container's "\n" reaches runcs's stdout as "\n", not the pty's "\r\n": runc clears
+    /// ONLCR on the master it proxies too, and output piped on from `run` stays as written.
+    /// </summary>
+    private static void ClearOnlcr(int master)
+    {
+        const uint ONLCR = 0x4;
+        byte* t = stackalloc byte[64];
+        if (Libc.tcgetattr(master, t) != 0)
+            return;
+        *(uint*)(t + 4) &= ~ONLCR;
+        Libc.tcsetattr(master, 0, t);
     }
 
     private static bool IsTerminal(int fd)
