@@ -187,6 +187,25 @@ public class SeccompTests
     }
 
     [Test]
+    public void StartContainerHooksRunUnderTheFilterWithNoNewPrivileges()
+    {
+        // runc's suite, seccomp.bats "seccomp (startContainer hook)": runc 1.3 loads the filter before the hooks.
+        using var b = new TestBundle("true");
+        b.Linux["seccomp"] = new JsonObject
+        {
+            ["defaultAction"] = "SCMP_ACT_ALLOW",
+            ["syscalls"] = new JsonArray(Rule("SCMP_ACT_KILL", ["mkdir", "mkdirat"])),
+        };
+        b.Process["rlimits"] = new JsonArray(new JsonObject { ["type"] = "RLIMIT_CORE", ["soft"] = 0, ["hard"] = 0 });
+        b.Config["hooks"] = new JsonObject
+        {
+            ["startContainer"] = new JsonArray(new JsonObject { ["path"] = "/bin/sh", ["args"] = new JsonArray("sh", "-c", "mkdir /dev/shm/foo") }),
+        };
+        var r = b.Run();
+        Assert.That(r, Is.EqualTo(new ProcResult(1, "", "runcs: run failed: error running startContainer hook #0: /bin/sh: signal: bad system call\n")));
+    }
+
+    [Test]
     public void NotifyWithoutAListenerFailsCreateNamingIt()
     {
         using var b = new TestBundle("true");
@@ -199,7 +218,8 @@ public class SeccompTests
         var before = Runcs.InitProcesses();
         var r = b.Create();
         Assert.That(r.ExitCode, Is.EqualTo(1));
-        Assert.That(r.Stderr, Does.Contain("linux.seccomp.listenerPath /run/runcs-test-no-such-listener.sock"), r.ToString());
+        Assert.That(r.Stderr, Does.Contain("failed to connect with seccomp agent specified in the seccomp profile")
+            .And.Contain("linux.seccomp.listenerPath /run/runcs-test-no-such-listener.sock"), r.ToString());
         b.AssertNothingLeft(before);
     }
 }

@@ -402,16 +402,21 @@ internal sealed class ConfigGenerator(int seed)
 
     private JsonObject Seccomp()
     {
-        var s = new JsonObject { ["defaultAction"] = Pick(Known.SeccompActions) };
+        // Valid configs only: runc refuses NOTIFY as the default action and on write.
+        var s = new JsonObject { ["defaultAction"] = Pick(Known.SeccompActions.Where(a => a != "SCMP_ACT_NOTIFY").ToArray()) };
         if (Chance(0.3)) s["defaultErrnoRet"] = (uint)_r.Next(1, 134);
         if (Chance(0.6)) s["architectures"] = JArr(Subset(Known.SeccompArchitectures, 4), Str);
         if (Chance(0.3)) s["flags"] = JArr(Subset(Known.SeccompFlags), Str);
         var syscalls = JArr(_r.Next(0, 5), _ =>
         {
+            var action = Pick(Known.SeccompActions);
+            string[] names = action == "SCMP_ACT_NOTIFY"
+                ? ["read", "openat", "clone3", "mount", "ptrace"]
+                : ["read", "write", "openat", "clone3", "mount", "ptrace"];
             var call = new JsonObject
             {
-                ["names"] = JArr(_r.Next(1, 4), _ => Str(Pick(["read", "write", "openat", "clone3", "mount", "ptrace"]))),
-                ["action"] = Pick(Known.SeccompActions),
+                ["names"] = JArr(_r.Next(1, 4), _ => Str(Pick(names))),
+                ["action"] = action,
             };
             if (Chance(0.3)) call["errnoRet"] = (uint)_r.Next(1, 134);
             if (Chance(0.4))

@@ -88,10 +88,6 @@ public class ValidationTests
         AssertExactly(d => d["linux"]!["devices"] = new JsonArray(new JsonObject { ["type"] = "x", ["path"] = "/dev/x" }),
             "config.json: linux.devices[0].type: unknown device type \"x\" (c, b, u or p)");
 
-    [Test]
-    public void BadDeviceAccess() =>
-        AssertExactly(d => d["linux"]!["resources"] = new JsonObject { ["devices"] = new JsonArray(new JsonObject { ["allow"] = true, ["access"] = "rwx" }) },
-            "config.json: linux.resources.devices[0].access: \"rwx\" may only contain r, w and m");
 
     [Test]
     public void NetSysctlWithoutNetworkNamespace() =>
@@ -200,6 +196,19 @@ public class ValidationTests
         yield return Case("linux.seccomp.syscalls[0].action", d => d["linux"]!["seccomp"] = Seccomp(call => call["action"] = "SCMP_ACT_PERHAPS"), "SeccompSyscallAction");
         yield return Case("linux.seccomp.syscalls[0].args[0].index", d => d["linux"]!["seccomp"] = Seccomp(call => call["args"] = new JsonArray(new JsonObject { ["index"] = 6, ["op"] = "SCMP_CMP_EQ" })), "SeccompArgIndex");
         yield return Case("linux.seccomp.listenerPath", d => d["linux"]!["seccomp"] = Seccomp(call => call["action"] = "SCMP_ACT_NOTIFY"), "SeccompNotifyWithoutListener");
+        yield return Case("linux.seccomp.syscalls[0].names", d =>
+        {
+            var seccomp = Seccomp(call => { call["action"] = "SCMP_ACT_NOTIFY"; call["names"] = new JsonArray("mkdir", "write"); });
+            seccomp["listenerPath"] = "/run/agent.sock";
+            d["linux"]!["seccomp"] = seccomp;
+        }, "SeccompNotifyOnWrite");
+        yield return Case("linux.seccomp.defaultAction", d =>
+        {
+            var seccomp = Seccomp(_ => { });
+            seccomp["defaultAction"] = "SCMP_ACT_NOTIFY";
+            seccomp["listenerPath"] = "/run/agent.sock";
+            d["linux"]!["seccomp"] = seccomp;
+        }, "SeccompNotifyAsDefault");
     }
 
     [TestCaseSource(nameof(SingleRuleViolations))]

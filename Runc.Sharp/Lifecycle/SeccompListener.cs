@@ -16,8 +16,18 @@ public static class SeccompListener
     {
         try
         {
-            using var socket = UnixSocket.Connect(config.ListenerPath!, "linux.seccomp.listenerPath");
-            UnixSocket.SendFd(socket.Value, notifyFd, ProcessState(config, ociVersion, pid, stateJson), "linux.seccomp.listenerPath");
+            FileDescriptor socket;
+            try
+            {
+                socket = UnixSocket.Connect(config.ListenerPath!, "linux.seccomp.listenerPath");
+            }
+            catch (RuncsException e)
+            {
+                // runc's words, which tools match on.
+                throw new RuncsException($"failed to connect with seccomp agent specified in the seccomp profile: {e.Message}");
+            }
+            using (socket)
+                UnixSocket.SendFd(socket.Value, notifyFd, ProcessState(config, ociVersion, pid, stateJson), "linux.seccomp.listenerPath");
         }
         finally
         {

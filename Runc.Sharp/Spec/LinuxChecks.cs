@@ -89,8 +89,6 @@ internal static class LinuxChecks
             var r = rules[i];
             if (r.Type is not (null or "" or "a" or "c" or "b"))
                 yield return new($"linux.resources.devices[{i}].type", $"unknown device type \"{r.Type}\" (a, c or b)");
-            if (r.Access is { } access && access.Any(c => c is not ('r' or 'w' or 'm')))
-                yield return new($"linux.resources.devices[{i}].access", $"\"{access}\" may only contain r, w and m");
         }
     }
 
@@ -179,6 +177,9 @@ internal static class LinuxChecks
                 yield return new($"linux.seccomp.syscalls[{i}].names", "must not be empty");
             if (Array.IndexOf(Known.SeccompActions, call.Action) < 0)
                 yield return new($"linux.seccomp.syscalls[{i}].action", $"unknown action \"{call.Action}\"");
+            // The init hands the notify fd on with write(2) (runc's rule and words: it would hang).
+            if (call.Action == "SCMP_ACT_NOTIFY" && call.Names?.Contains("write") == true)
+                yield return new($"linux.seccomp.syscalls[{i}].names", "SCMP_ACT_NOTIFY cannot be used for the write syscall");
             var args = call.Args;
             for (int j = 0; args is not null && j < args.Count; j++)
             {
@@ -188,6 +189,8 @@ internal static class LinuxChecks
                     yield return new($"linux.seccomp.syscalls[{i}].args[{j}].index", $"{args[j].Index} is above 5");
             }
         }
+        if (sc.DefaultAction == "SCMP_ACT_NOTIFY")
+            yield return new("linux.seccomp.defaultAction", "SCMP_ACT_NOTIFY cannot be used as default action");
         if (sc.DefaultAction == "SCMP_ACT_NOTIFY" || syscalls?.Any(c => c.Action == "SCMP_ACT_NOTIFY") == true)
         {
             if (string.IsNullOrEmpty(sc.ListenerPath))

@@ -46,6 +46,12 @@ internal static unsafe partial class LibSeccomp
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int seccomp_syscall_resolve_name(string name);
 
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int seccomp_syscall_resolve_name_arch(uint arch, string name);
+
+    [LibraryImport(Lib)]
+    public static partial uint seccomp_arch_native();
+
     [LibraryImport(Lib)]
     public static partial int seccomp_rule_add_array(nint ctx, uint action, int syscall, uint argCount, ArgCmp* args);
 

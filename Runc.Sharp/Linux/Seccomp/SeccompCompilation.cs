@@ -59,7 +59,7 @@ public sealed unsafe class SeccompCompilation : IDisposable
         }
     }
 
-    /// <summary>ProgramFollows, the seccomp(2) flags, then the BPF instructions.</summary>
+    /// <summary>ProgramFollows, the seccomp(2) flags, then the BPF instructions: runc's ENOSYS stub, then libseccomp's filter.</summary>
     private static byte[] Program(Spec.Seccomp config)
     {
         using var program = SeccompFilter.Prepare(config);
@@ -72,7 +72,7 @@ public sealed unsafe class SeccompCompilation : IDisposable
             throw SyscallException.FromLast("lseek", "seccomp program");
         var flags = new byte[4];
         BitConverter.TryWriteBytes(flags, SeccompFilter.KernelFlags(config));
-        return [ProgramFollows, .. flags, .. SysCall.ReadToEnd(bpf.Value, "seccomp program")];
+        return [ProgramFollows, .. flags, .. EnosysStub.For(config), .. SysCall.ReadToEnd(bpf.Value, "seccomp program")];
     }
 
     public void Dispose() => ReadEnd.Dispose();
