@@ -144,4 +144,48 @@ public class CgroupTests
         var r = b.Run();
         Assert.That(r.Stdout, Is.EqualTo(expected + "\n"), r.ToString());
     }
+
+    [Test]
+    public void ADeviceOfLinuxDevicesIsNotAllowedByItself()
+    {
+        // runc's suite, dev.bats "device cgroup deny": /dev/kmsg is created, the cgroup still denies it.
+        using var b = new TestBundle("sh", "-c", "echo x > /dev/kmsg && echo written || echo denied");
+        b.Linux["devices"] = new JsonArray(new JsonObject { ["path"] = "/dev/kmsg", ["type"] = "c", ["major"] = 1, ["minor"] = 11 });
+        b.Process["capabilities"]!["bounding"]!.AsArray().Add("CAP_SYSLOG");
+        b.Process["capabilities"]!["effective"]!.AsArray().Add("CAP_SYSLOG");
+        b.Process["capabilities"]!["permitted"]!.AsArray().Add("CAP_SYSLOG");
+        var r = b.Run();
+        Assert.That(r.Stdout, Is.EqualTo("denied\n"), r.ToString());
+    }
+
+    [Test]
+    public void AShorterPeriodUnderAParentQuotaIsWrittenAfterTheQuota()
+    {
+        // runc's suite, update.bats "update cpu period in a pod cgroup with pod limit set".
+        using var b = new TestBundle("sleep", "300");
+        var pod = $"/runcs-it-pod-{b.Id}";
+        Directory.CreateDirectory("/sys/fs/cgroup/cpu" + pod);
+        try
+        {
+            File.WriteAllText($"/sys/fs/cgroup/cpu{pod}/cpu.cfs_quota_us", "50000");
+            b.Linux["cgroupsPath"] = pod + "/c";
+            Assert.That(b.Run("-d").ExitCode, Is.Zero);
+            Assert.That(b.Runcs("update", "--cpu-quota", "60000", b.Id).ExitCode, Is.EqualTo(1), "above the pod's 50%");
+            var r = b.Runcs("update", "--cpu-period", "10000", "--cpu-quota", "3000", b.Id);
+            Assert.That(r.ExitCode, Is.Zero, r.ToString());
+            Assert.That(File.ReadAllText($"/sys/fs/cgroup/cpu{pod}/c/cpu.cfs_period_us").Trim(), Is.EqualTo("10000"));
+            Assert.That(File.ReadAllText($"/sys/fs/cgroup/cpu{pod}/c/cpu.cfs_quota_us").Trim(), Is.EqualTo("3000"));
+            b.Runcs("delete", "-f", b.Id);
+        }
+        finally
+        {
+            foreach (var hierarchy in Directory.GetDirectories("/sys/fs/cgroup"))
+            {
+                if (Directory.Exists(hierarchy + pod + "/c"))
+                    Directory.Delete(hierarchy + pod + "/c");
+                if (Directory.Exists(hierarchy + pod))
+                    Directory.Delete(hierarchy + pod);
+            }
+        }
+    }
 }

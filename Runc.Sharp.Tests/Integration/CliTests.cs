@@ -121,6 +121,13 @@ public class CliTests
     }
 
     [Test]
+    public void AReaderThatGoesAwayEndsNothingBadly()
+    {
+        var r = Runc.Sharp.Tests.Integration.Runcs.Exec("/bin/sh", ["-c", "\"$1\" --help | head -c 1 >/dev/null; echo \"${PIPESTATUS:-done}\"", "sh", Integration.Runcs.Binary]);
+        Assert.That(r, Is.EqualTo(new ProcResult(0, "done\n", "")), "a closed stdout is no crash");
+    }
+
+    [Test]
     public void ErrorsGoToTheJsonLogWithRfc3339Time()
     {
         using var log = new TempDir();

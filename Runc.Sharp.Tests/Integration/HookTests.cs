@@ -115,6 +115,29 @@ public class HookTests
     }
 
     [Test]
+    public void HooksWorkWhereRuncsDo()
+    {
+        // runc works from the bundle during create, and runs createContainer from the rootfs (hooks_so.bats relies on it).
+        using var log = new TempDir();
+        using var b = WithHooks(log.Path);
+        JsonObject Pwd(string phase) => new()
+        {
+            ["path"] = "/bin/sh",
+            ["args"] = new JsonArray("sh", "-c", $"pwd > {log.Path}/{phase}.cwd"),
+        };
+        b.Config["hooks"] = new JsonObject
+        {
+            ["prestart"] = new JsonArray(Pwd("prestart")),
+            ["createRuntime"] = new JsonArray(Pwd("createRuntime")),
+            ["createContainer"] = new JsonArray(Pwd("createContainer")),
+        };
+        Assert.That(b.Run().ExitCode, Is.Zero);
+        Assert.That(File.ReadAllText(Path.Combine(log.Path, "prestart.cwd")).Trim(), Is.EqualTo(b.Dir));
+        Assert.That(File.ReadAllText(Path.Combine(log.Path, "createRuntime.cwd")).Trim(), Is.EqualTo(b.Dir));
+        Assert.That(File.ReadAllText(Path.Combine(log.Path, "createContainer.cwd")).Trim(), Is.EqualTo(Runcs.Rootfs));
+    }
+
+    [Test]
     public void FailingPrestartFailsCreateAndLeavesNothing()
     {
         using var log = new TempDir();

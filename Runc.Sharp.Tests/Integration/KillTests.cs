@@ -81,6 +81,17 @@ public class KillTests
     }
 
     [Test]
+    public void SigtermEndsAContainerThatWasNeverStarted()
+    {
+        // runc's suite, pidfd-socket.bats "create [--pidfd-socket]": the parked init is pid 1 of its
+        // namespace, which gets only the signals it handles; runc's (and runcs's) handles SIGTERM.
+        using var b = new TestBundle("sleep", "300");
+        Assert.That(b.Create().ExitCode, Is.Zero);
+        Assert.That(b.Runcs("kill", b.Id, "TERM").ExitCode, Is.Zero);
+        LifecycleTests.WaitFor(() => b.Status() == "stopped");
+    }
+
+    [Test]
     public void SignalZeroChecksTheInitExists()
     {
         using var b = new TestBundle("sleep", "300");

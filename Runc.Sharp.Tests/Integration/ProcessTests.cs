@@ -144,6 +144,17 @@ public class ProcessTests
     }
 
     [Test]
+    public void ADeadlineSchedulerWithACpusetIsNamed()
+    {
+        // runc's suite, scheduler.bats "scheduler vs cpus".
+        using var b = new TestBundle("true");
+        b.Linux["resources"]!["cpu"] = new JsonObject { ["cpus"] = "0" };
+        b.Process["scheduler"] = new JsonObject { ["policy"] = "SCHED_DEADLINE", ["nice"] = 19, ["runtime"] = 42000, ["deadline"] = 1000000, ["period"] = 1000000 };
+        Assert.That(b.Run(), Is.EqualTo(new ProcResult(1, "",
+            "runcs: run failed: process.scheduler: process scheduler can't be used together with AllowedCPUs (linux.resources.cpu.cpus)\n")));
+    }
+
+    [Test]
     public void ACwdOnlyRootCanEnterIsEnteredBeforeTheUserSwitch()
     {
         // runc's suite, cwd.bats "create can chdir if runc has access".

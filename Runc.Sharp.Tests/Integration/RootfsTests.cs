@@ -176,6 +176,61 @@ public class RootfsTests
     }
 
     [Test]
+    public void NoPivotHidesTheHostsProcfsFromNewProcMounts()
+    {
+        // runc's suite, no_pivot.bats: a procfs the host left fully visible would let the container mount its own.
+        using var b = new TestBundle("unshare", "-mrpf", "sh", "-c", "mount -t proc none /proc && echo mounted");
+        b.Process["capabilities"]!["bounding"]!.AsArray().Add("CAP_SETFCAP");
+        b.Process["capabilities"]!["permitted"]!.AsArray().Add("CAP_SETFCAP");
+        var r = b.Run("--no-pivot");
+        Assert.That(r.ExitCode, Is.Not.Zero, r.ToString());
+        Assert.That(r.Stdout, Does.Not.Contain("mounted"));
+        Assert.That(r.Stderr, Does.Contain("mount: permission denied"));
+    }
+
+    [Test]
+    public void AReadonlyDevGetsItsNodesFirst()
+    {
+        // runc's suite, mounts.bats "run [ro /dev mount]".
+        var r = RunShell("grep '^tmpfs /dev ' /proc/mounts | cut -d' ' -f4 | cut -d, -f1; ls /dev/null /dev/pts/ptmx", b =>
+        {
+            var dev = b.Config["mounts"]!.AsArray().First(m => m!["destination"]!.GetValue<string>() == "/dev")!;
+            dev["options"]!.AsArray().Add("ro");
+        });
+        Assert.That(r, Is.EqualTo(new ProcResult(0, "ro\n/dev/null\n/dev/pts/ptmx\n", "")));
+    }
+
+    [Test]
+    public void ADestinationThatNamesTheRootfsIsTakenAsJoined()
+    {
+        // runc's suite, mounts.bats "mount order": destinations given as host paths inside the rootfs.
+        var r = RunShell("cat /data/passwd", b =>
+        {
+            var rootfs = b.Config["root"]!["path"]!.GetValue<string>();
+            b.Config["mounts"]!.AsArray().Add(TestBundle.Mount(rootfs + "/data", "bind", rootfs + "/etc", "rbind"));
+        });
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        Assert.That(r.Stdout, Is.EqualTo(File.ReadAllText(Path.Combine(Runcs.Rootfs, "etc/passwd"))));
+    }
+
+    [Test]
+    public void ABindSourceTheUserNamespaceCannotReachIsOpenedByRuncs()
+    {
+        // runc's suite, userns.bats "userns with 2 inaccessible mounts": only the host's root can enter the parent.
+        using var src = new TempDir();
+        var parent = Path.Combine(src.Path, "private");
+        Directory.CreateDirectory(Path.Combine(parent, "dir"));
+        File.WriteAllText(Path.Combine(parent, "dir", "f"), "reached\n");
+        File.SetUnixFileMode(parent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var r = RunShell("cat /tmp/f", b =>
+        {
+            b.InUserNamespace();
+            b.Config["mounts"]!.AsArray().Add(TestBundle.Mount("/tmp", "bind", Path.Combine(parent, "dir"), "bind"));
+        });
+        Assert.That(r, Is.EqualTo(new ProcResult(0, "reached\n", "")));
+    }
+
+    [Test]
     public void SymlinkedMountDestinationStaysInsideTheRootfs()
     {
         using var rootfs = new TempDir();

@@ -23,6 +23,12 @@ public enum MessageType : byte
     /// over and no longer dies with its parent. End of file instead means the parent died first.
     /// </summary>
     Commit = 8,
+    /// <summary>Init → parent: open this bind source for me (payload: recursive byte, then the path).</summary>
+    MountSourceRequest = 11,
+    /// <summary>Parent → init: the next message carries the detached tree of the requested bind source.</summary>
+    MountSourceFollows = 12,
+    /// <summary>Parent → init: the message with that tree's descriptor.</summary>
+    MountSourceFd = 13,
     /// <summary>Init → parent, with --debug: a step for the log at debug level.</summary>
     Debug = 10,
     /// <summary>Init → parent: a warning for the user (one line); the init goes on.</summary>

@@ -210,6 +210,9 @@ public static class Launcher
                 case MessageType.Debug:
                     debug?.Invoke(msg.Value.Text);
                     break;
+                case MessageType.MountSourceRequest when msg.Value.Payload.Length > 1:
+                    SendBindSource(init, msg.Value.Payload);
+                    break;
                 case MessageType.Error:
                     throw InitFailure.Decode(msg.Value.Payload);
                 case MessageType.ChildFailed:
@@ -238,6 +241,25 @@ public static class Launcher
                 default:
                     throw new RuncsException($"unexpected message {msg.Value.Type} from container init");
             }
+        }
+    }
+
+    private static void SendBindSource(LaunchedInit init, byte[] request)
+    {
+        FileDescriptor tree;
+        try
+        {
+            tree = BindSources.OpenFor(init.Pid, System.Text.Encoding.UTF8.GetString(request, 1, request.Length - 1), request[0] != 0);
+        }
+        catch (RuncsException e)
+        {
+            init.Channel.Send(MessageType.Error, InitFailure.Encode(e));
+            throw;
+        }
+        using (tree)
+        {
+            init.Channel.Send(MessageType.MountSourceFollows);
+            UnixSocket.SendFd(init.Channel.Fd.Value, tree.Value, [(byte)MessageType.MountSourceFd], "bind source for the container's init");
         }
     }
 

@@ -112,7 +112,6 @@ public static unsafe partial class Spawner
     [UnmanagedCallConv(CallConvs = [typeof(CallConvSuppressGCTransition)])]
     private static partial int* ErrnoLocation();
 
-    private const long SysExitGroup = 231, SysClone = 56, SysOpen = 2;
     private const long CloneParent = 0x8000;
 
     /// <summary>A cloned child waiting for <see cref="Release"/>.</summary>
@@ -321,7 +320,7 @@ public static unsafe partial class Spawner
             Fail(a, (byte)ChildStep.Unshare);
         if (a->TimeOffsetsLength > 0)
         {
-            long fd = Libc.syscall_nogc(SysOpen, (long)a->TimensPath, O.WRONLY | O.CLOEXEC, 0, 0, 0, 0);
+            long fd = Libc.syscall_nogc(Sys.open, (long)a->TimensPath, O.WRONLY | O.CLOEXEC, 0, 0, 0, 0);
             if (fd < 0 || Libc.syscall_nogc(Sys.write, fd, (long)a->TimeOffsets, a->TimeOffsetsLength, 0, 0, 0) != a->TimeOffsetsLength)
                 Fail(a, (byte)ChildStep.TimeOffsets);
             Libc.syscall_nogc(Sys.close, fd, 0, 0, 0, 0, 0);
@@ -329,7 +328,7 @@ public static unsafe partial class Spawner
         if (a->ForkInside != 0)
         {
             // A fork (no CLONE_VM: the memory is copied) whose parent is ours, so runcs reaps it.
-            long init = Libc.syscall_nogc(SysClone, CloneParent | Sig.CHLD, 0, 0, 0, 0, 0);
+            long init = Libc.syscall_nogc(Sys.clone, CloneParent | Sig.CHLD, 0, 0, 0, 0, 0);
             if (init < 0)
                 Fail(a, (byte)ChildStep.ForkInit);
             if (init > 0)
@@ -338,7 +337,7 @@ public static unsafe partial class Spawner
                 *(int*)(a->FailMessage + 1) = (int)init;
                 Libc.syscall_nogc(Sys.write, a->ChannelFd, (long)a->FailMessage, 5, 0, 0, 0);
                 while (true)
-                    Libc.syscall_nogc(SysExitGroup, 0, 0, 0, 0, 0, 0);
+                    Libc.syscall_nogc(Sys.exit_group, 0, 0, 0, 0, 0, 0);
             }
             // A fork does not inherit the death signal; runcs is this process's parent too.
             if (Libc.syscall_nogc(Sys.prctl, Pr.SET_PDEATHSIG, Sig.KILL, 0, 0, 0, 0) != 0)
@@ -370,7 +369,7 @@ public static unsafe partial class Spawner
         *(int*)(a->FailMessage + 2) = errno;
         Libc.syscall_nogc(Sys.write, a->ChannelFd, (long)a->FailMessage, 6, 0, 0, 0);
         while (true)
-            Libc.syscall_nogc(SysExitGroup, 127, 0, 0, 0, 0, 0);
+            Libc.syscall_nogc(Sys.exit_group, 127, 0, 0, 0, 0, 0);
     }
 
     /// <summary>Text for a <see cref="MessageType.ChildFailed"/> payload.</summary>

@@ -11,7 +11,9 @@ public static class CreateChecks
         var rootfs = Path.GetFullPath(Path.Combine(r.Bundle, spec.Root!.Path!));
         if (!Directory.Exists(rootfs))
             throw new ConfigError($"{SpecReader.ConfigFileName}: root.path: rootfs {rootfs}: no such directory");
-        return rootfs;
+        // With its symlinks resolved, as runc does: the mount table names real paths, and the
+        // container's mounts are found there by this path (--no-pivot, a host mount namespace).
+        return SysCall.RealPath(rootfs);
     }
 
     /// <summary>runc's rule: a console socket exactly when detached with a terminal.</summary>

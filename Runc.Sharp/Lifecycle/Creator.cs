@@ -171,8 +171,8 @@ public static class Creator
         {
             Launcher.WaitReady(init, () =>
             {
-                HookStates.Run(spec.Hooks, HookPhases.Prestart, hookState);
-                HookStates.Run(spec.Hooks, HookPhases.CreateRuntime, hookState);
+                HookStates.Run(spec.Hooks, HookPhases.Prestart, hookState, cwd: r.Bundle);
+                HookStates.Run(spec.Hooks, HookPhases.CreateRuntime, hookState, cwd: r.Bundle);
                 Faults.At(FaultPoint.HooksRun);
             }, o.Warn, o.Debug, fd => SeccompListener.Send(spec.Linux!.Seccomp!, spec.OciVersion ?? "", init.Pid, hookState, fd));
         }

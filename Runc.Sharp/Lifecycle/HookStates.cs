@@ -13,12 +13,12 @@ public static class HookStates
     public static string Json(ContainerState state, ContainerStatus status, int pid) =>
         StateJson.Text(OciState.From(state, status) with { Pid = pid }, indented: false);
 
-    /// <summary>Runs a phase, stopping at the first failing hook.</summary>
-    public static void Run(Hooks? all, string phase, string stateJson)
+    /// <summary>Runs a phase, stopping at the first failing hook; <paramref name="cwd"/> as <see cref="HookProcess.Run"/>'s.</summary>
+    public static void Run(Hooks? all, string phase, string stateJson, string? cwd = null)
     {
         var hooks = HookPhases.Of(all, phase);
         for (int i = 0; i < hooks.Count; i++)
-            HookProcess.Run(hooks[i], phase, i, stateJson);
+            HookProcess.Run(hooks[i], phase, i, stateJson, cwd: cwd);
     }
 
     /// <summary>poststop: a failure is a warning only, and the remaining hooks still run.</summary>

@@ -43,6 +43,13 @@ public static class Signals
         throw new RuncsException($"unknown signal \"{text}\"");
     }
 
+    /// <summary>glibc's description of a signal, lower-cased as Go prints it ("bad system call").</summary>
+    public static unsafe string Describe(int signal)
+    {
+        var text = Native.Libc.strsignal(signal) is var p && p != null ? new string(p) : $"signal {signal}";
+        return text.Length > 0 ? char.ToLowerInvariant(text[0]) + text[1..] : text;
+    }
+
     /// <summary>False when the process is already gone.</summary>
     public static bool TrySend(int pid, int signal)
     {

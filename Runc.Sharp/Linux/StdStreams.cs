@@ -18,9 +18,15 @@ public static class StdStreams
 
     private static StreamWriter Writer(int fd) => new(new FdStream(fd), new UTF8Encoding(false), 256) { AutoFlush = true };
 
-    /// <summary>write(2) on a descriptor runcs does not own; a failure is an IOException, as a console write's.</summary>
+    /// <summary>
+    /// write(2) on a descriptor runcs does not own; a failure is an IOException, as a console
+    /// write's, except a reader that went away (`runcs --help | head`): what it did not read is
+    /// dropped, and the command goes on to its end, cleanup included.
+    /// </summary>
     private sealed class FdStream(int fd) : Stream
     {
+        private bool _readerGone;
+
         public override bool CanRead => false;
         public override bool CanSeek => false;
         public override bool CanWrite => true;
@@ -31,8 +37,17 @@ public static class StdStreams
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
+            if (_readerGone)
+                return;
             if (SysCall.WriteAll(fd, buffer) is var errno and not 0)
+            {
+                if (errno == Native.Errno.EPIPE)
+                {
+                    _readerGone = true;
+                    return;
+                }
                 throw new IOException($"write to descriptor {fd}: {SyscallException.Describe(errno)}");
+            }
         }
 
         public override void Flush()

@@ -79,20 +79,36 @@ public static unsafe class SysCall
     /// <param name="mapSubmounts">ridmap: they are id-mapped too, not only the top mount.</param>
     public static void MountIdMapped(string source, int targetFd, int userNamespaceFd, bool cloneSubmounts, bool mapSubmounts, string describe)
     {
-        const int OpenTreeClone = 1, OpenTreeCloexec = 0x80000, MoveMountFEmptyPath = 4, MoveMountTEmptyPath = 0x40;
         const ulong MountAttrIdmap = 0x00100000;
-        long tree;
-        fixed (byte* src = Utf8(source))
-            tree = Libc.syscall(Sys.open_tree, -100, (long)src, OpenTreeClone | OpenTreeCloexec | (cloneSubmounts ? AtRecursive : 0), 0, 0, 0);
-        if (tree < 0)
-            throw SyscallException.FromLast("open_tree", describe);
-        using var clone = new FileDescriptor((int)tree);
+        using var clone = OpenTreeClone(source, cloneSubmounts, describe);
         var attr = new MountAttrStruct { AttrSet = MountAttrIdmap, UsernsFd = (ulong)userNamespaceFd };
         fixed (byte* empty = Utf8(""))
         {
             if (Libc.syscall(Sys.mount_setattr, clone.Value, (long)empty, AtEmptyPath | (mapSubmounts ? AtRecursive : 0), (long)&attr, sizeof(MountAttrStruct), 0) != 0)
                 throw SyscallException.FromLast("mount_setattr MOUNT_ATTR_IDMAP", describe);
-            if (Libc.syscall(Sys.move_mount, clone.Value, (long)empty, targetFd, (long)empty, MoveMountFEmptyPath | MoveMountTEmptyPath, 0) != 0)
+        }
+        MoveMount(clone.Value, targetFd, describe);
+    }
+
+    /// <summary>open_tree OPEN_TREE_CLONE: a detached copy of the mount at <paramref name="source"/> (its submounts too when recursive).</summary>
+    public static FileDescriptor OpenTreeClone(string source, bool recursive, string describe)
+    {
+        const int OpenTreeClone = 1, OpenTreeCloexec = 0x80000;
+        long tree;
+        fixed (byte* src = Utf8(source))
+            tree = Libc.syscall(Sys.open_tree, -100, (long)src, OpenTreeClone | OpenTreeCloexec | (recursive ? AtRecursive : 0), 0, 0, 0);
+        if (tree < 0)
+            throw SyscallException.FromLast("open_tree", describe);
+        return new FileDescriptor((int)tree);
+    }
+
+    /// <summary>move_mount of a detached tree onto the directory or file <paramref name="targetFd"/> names.</summary>
+    public static void MoveMount(int treeFd, int targetFd, string describe)
+    {
+        const int MoveMountFEmptyPath = 4, MoveMountTEmptyPath = 0x40;
+        fixed (byte* empty = Utf8(""))
+        {
+            if (Libc.syscall(Sys.move_mount, treeFd, (long)empty, targetFd, (long)empty, MoveMountFEmptyPath | MoveMountTEmptyPath, 0) != 0)
                 throw SyscallException.FromLast("move_mount", describe);
         }
     }
@@ -176,6 +192,20 @@ public static unsafe class SysCall
                 fds.Add(fd);
         }
         return fds;
+    }
+
+    /// <summary>The path with every symlink resolved (the kernel's name for an O_PATH descriptor of it).</summary>
+    public static string RealPath(string path)
+    {
+        using var fd = FileDescriptor.Open(path, O.PATH);
+        var buf = stackalloc byte[4096];
+        fixed (byte* link = Utf8(FdPath(fd.Value)))
+        {
+            long n = Libc.syscall(Sys.readlinkat, -100, (long)link, (long)buf, 4096, 0, 0);
+            if (n <= 0)
+                throw SyscallException.FromLast("readlink", path);
+            return System.Text.Encoding.UTF8.GetString(buf, (int)n);
+        }
     }
 
     /// <summary>Writes all of <paramref name="bytes"/>, retrying on EINTR; 0, or the errno of the write that failed.</summary>

@@ -8,11 +8,11 @@ namespace Runc.Sharp.Tests.Unit.Cgroups;
 
 public class DeviceAllowListTests
 {
-    /// <summary>runc's AllowedDevices (libcontainer/specconv/spec_linux.go), in its order, as v1 lines.</summary>
+    /// <summary>runc 1.3's AllowedDevices (libcontainer/specconv/spec_linux.go), in its order, as v1 lines.</summary>
     internal static readonly string[] DefaultLines =
     [
         "c *:* m", "b *:* m",
-        "c 1:3 rwm", "c 1:8 rwm", "c 1:7 rwm", "c 5:0 rwm", "c 1:5 rwm", "c 1:9 rwm", "c 5:1 rwm",
+        "c 1:3 rwm", "c 1:8 rwm", "c 1:7 rwm", "c 5:0 rwm", "c 1:5 rwm", "c 1:9 rwm",
         "c 136:* rwm", "c 5:2 rwm", "c 10:200 rwm",
     ];
 
@@ -27,7 +27,7 @@ public class DeviceAllowListTests
     }
 
     [Test]
-    public void ConfigRulesComeFirstThenDefaultsThenTheConfigsDevices()
+    public void ConfigRulesComeFirstThenDefaultsAndTheConfigsDevicesGetNoRuleOfTheirOwn()
     {
         var linux = new SpecLinux
         {
@@ -49,8 +49,28 @@ public class DeviceAllowListTests
         };
         var expected = new List<string> { "deny a *:* rwm", "allow c 10:229 rw", "deny b 8:* w" };
         expected.AddRange(DefaultLines.Select(l => "allow " + l));
-        expected.AddRange(["allow c 10:229 rwm", "allow b 8:0 rwm", "allow c 4:1 rwm"]);
-        Assert.That(Lines(DeviceAllowList.For(linux)), Is.EqualTo(expected));
+        Assert.That(Lines(DeviceAllowList.For(linux)), Is.EqualTo(expected), "runc's suite, dev.bats \"device cgroup deny\"");
+    }
+
+    [Test]
+    public void AccessLettersOtherThanRwmAreDroppedAsRuncDoes()
+    {
+        // runc's suite, update.bats "devices [minimal transition rules]" denies c 1:11 "rwa".
+        var linux = new SpecLinux
+        {
+            Resources = new SpecResources
+            {
+                Devices = [new DeviceRule { Allow = false, Type = "c", Major = 1, Minor = 11, Access = "rwa" }, new DeviceRule { Allow = true, Type = "c", Major = 1, Minor = 12, Access = "x" }],
+            },
+        };
+        Assert.That(Lines(DeviceAllowList.For(linux)).Take(2), Is.EqualTo(new[] { "deny c 1:11 rw", "allow c *:* m" }));
+    }
+
+    [Test]
+    public void AConfigDeviceAtADefaultPathTakesTheDefaultsPlace()
+    {
+        var linux = new SpecLinux { Devices = [new Device { Path = "/dev/null", Type = "c", Major = 1, Minor = 7 }] };
+        Assert.That(Lines(DeviceAllowList.For(linux)), Is.EqualTo(DefaultLines.Where(l => l != "c 1:3 rwm").Select(l => "allow " + l)));
     }
 
     [Test]

@@ -140,7 +140,7 @@ public class ResourceApplierTests
 
         Apply(CgroupMode.Legacy, linux, includeDevices: true);
         Assert.That(Content(devices, "devices.deny"), Is.EqualTo("a *:* rwm"));
-        Assert.That(Content(devices, "devices.allow"), Is.EqualTo("c 10:229 rwm"), "the config's own device is allowed last");
+        Assert.That(Content(devices, "devices.allow"), Is.Not.Contains("10:229"), "linux.devices creates the node, it allows nothing (runc 1.3)");
         AssertNoFileCreated();
     }
 

@@ -16,8 +16,24 @@ public static class ResourceApplier
         }
         else
             plan = V1Plan.For(linux, probe, includeDevices);
+        CgroupWrite? deferred = null;
         foreach (var write in plan)
-            Write(paths, write, probe);
+        {
+            try
+            {
+                Write(paths, write, probe);
+            }
+            catch (Linux.SyscallException e) when (write.RetryAfterNext && e.Errno == Linux.Native.Errno.EINVAL)
+            {
+                deferred = write;
+                continue;
+            }
+            if (deferred is { } again)
+            {
+                deferred = null;
+                Write(paths, again, probe);
+            }
+        }
     }
 
     private static void Write(IReadOnlyDictionary<string, string> paths, CgroupWrite w, DirectoryProbe probe)

@@ -102,8 +102,9 @@ public static class V1Plan
             return;
         if (c.Shares is { } shares and > 0)
             w.Add(new("cpu", "cpu.shares", Conversions.Decimal(shares)));
+        // A shorter period can exceed a parent's quota with the old quota: then the quota goes first.
         if (c.Period is { } period and > 0)
-            w.Add(new("cpu", "cpu.cfs_period_us", Conversions.Decimal(period)));
+            w.Add(new("cpu", "cpu.cfs_period_us", Conversions.Decimal(period), RetryAfterNext: c.Quota is not (null or 0) && c.Burst is null));
         // The kernel refuses a quota below the current burst, so burst goes first (runc's order).
         if (c.Burst is { } burst && probe.Exists("cpu", "cpu.cfs_burst_us"))
             w.Add(new("cpu", "cpu.cfs_burst_us", Conversions.Decimal(burst)));
@@ -112,7 +113,7 @@ public static class V1Plan
         if (c.Idle is { } idle)
             w.Add(new("cpu", "cpu.idle", Conversions.Decimal(idle)));
         if (c.RealtimePeriod is { } rtp and > 0)
-            w.Add(new("cpu", "cpu.rt_period_us", Conversions.Decimal(rtp)));
+            w.Add(new("cpu", "cpu.rt_period_us", Conversions.Decimal(rtp), RetryAfterNext: c.RealtimeRuntime is not (null or 0)));
         if (c.RealtimeRuntime is { } rtr and not 0)
             w.Add(new("cpu", "cpu.rt_runtime_us", Conversions.Decimal(rtr)));
     }

@@ -97,7 +97,7 @@ public sealed unsafe class Executable
                 return false;
             long r = Libc.syscall(Sys.faccessat2, -100, (long)p, X_OK, AT_EACCESS, 0, 0);
             if (r != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Errno.ENOSYS)
-                r = Libc.syscall(21 /* access */, (long)p, X_OK, 0, 0, 0, 0);
+                r = Libc.syscall(Sys.access, (long)p, X_OK, 0, 0, 0, 0);
             return r == 0;
         }
     }

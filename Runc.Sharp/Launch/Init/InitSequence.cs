@@ -39,10 +39,13 @@ public static class InitSequence
         ProcessSetup.ApplyAttributes(c, process);
         procSelfFd = ProcFdTable.PreferContainers(procSelfFd);
         var fifo = new FifoGate(procSelfFd, c.FifoFd);
+        // Before the filter, which may refuse the thread the runtime's signal handling starts.
+        ParkedSignals.EndOnTermination();
         LeaveParentDeathSignal();
         var seccomp = PrepareSeccomp(c, process, channel);
         ProcessSetup.SwitchUser(c, process, text => channel.Send(MessageType.Warning, text));
         var exec = Executable.Resolve(process, c.ExtraEnv);
+        LoadUnderNoNewPrivileges(process, seccomp);
 
         if (c.Debug)
             channel.Send(MessageType.Debug, "init: closing the pipe to signal completion (ready, parked on exec.fifo)");
@@ -55,7 +58,7 @@ public static class InitSequence
             for (int i = 0; i < HookPhases.Of(spec.Hooks, HookPhases.StartContainer).Count; i++)
                 HookProcess.Run(HookPhases.Of(spec.Hooks, HookPhases.StartContainer)[i], HookPhases.StartContainer, i, c.HookState, exec.Env);
             fifo.Release();
-            ExecUserProcess(c, process, exec, seccomp);
+            ExecUserProcess(c, process, exec);
         }
         catch (Exception e)
         {
@@ -86,8 +89,8 @@ public static class InitSequence
     /// <summary>
     /// Receives linux.seccomp as the parent compiled it (its errors surface here, at create). Without no_new_privs, loading it
     /// needs CAP_SYS_ADMIN, so it is loaded now, before the user switch drops it (runc's
-    /// order); otherwise it is loaded last, just before execve. A filter that notifies is
-    /// loaded now either way, and its listener fd sent to the parent.
+    /// order); otherwise after the switch (<see cref="LoadUnderNoNewPrivileges"/>). A filter
+    /// that notifies is loaded now either way, and its listener fd sent to the parent.
     /// </summary>
     private static SeccompBpf? PrepareSeccomp(InitConfig c, Spec.Process process, InitChannel channel)
     {
@@ -109,6 +112,19 @@ public static class InitSequence
         return program;
     }
 
+    /// <summary>
+    /// process.noNewPrivileges: set, then the filter loaded, before Ready, as runc 1.3 does:
+    /// the startContainer hooks then run under the container's filter, and a filter the kernel
+    /// refuses fails create, not start.
+    /// </summary>
+    private static void LoadUnderNoNewPrivileges(Spec.Process process, SeccompBpf? seccomp)
+    {
+        if (!process.NoNewPrivileges)
+            return;
+        CapabilityControl.SetNoNewPrivs();
+        seccomp?.Load();
+    }
+
     /// <summary>exec mode: the container exists; only the process is set up.</summary>
     private static void RunExec(InitConfig c, InitChannel channel)
     {
@@ -122,25 +138,21 @@ public static class InitSequence
         var seccomp = PrepareSeccomp(c, process, channel);
         ProcessSetup.SwitchUser(c, process, text => channel.Send(MessageType.Warning, text));
         var exec = Executable.Resolve(process, c.ExtraEnv);
+        LoadUnderNoNewPrivileges(process, seccomp);
         channel.Send(MessageType.Ready);
         if (c.Debug)
             channel.Send(MessageType.Debug, $"setns_init: about to exec {exec.Path}");
-        ExecUserProcess(c, process, exec, seccomp);
+        ExecUserProcess(c, process, exec);
     }
 
-    /// <summary>The last steps, on the thread that calls execve: close what the container must not get, no_new_privs, exec.</summary>
-    private static void ExecUserProcess(InitConfig c, Spec.Process process, Executable exec, SeccompBpf? seccomp)
+    /// <summary>The last steps, on the thread that calls execve: close what the container must not get, limits, exec.</summary>
+    private static void ExecUserProcess(InitConfig c, Spec.Process process, Executable exec)
     {
         SysCall.CloexecFrom(3);
         for (int fd = 3; fd < 3 + c.ExtraFds; fd++)
             SysCall.SetCloexec(fd, false);
         // Limits such as RLIMIT_AS would starve the runtime's own threads and heap: set them last.
         ProcessAttributes.SetRlimits(process.Rlimits);
-        if (process.NoNewPrivileges)
-        {
-            CapabilityControl.SetNoNewPrivs();
-            seccomp?.Load();
-        }
         if (process.ExecCPUAffinity?.Final is { Length: > 0 } final)
             ProcessAttributes.SetAffinity(final, "process.execCPUAffinity.final");
         exec.Exec();

@@ -14,7 +14,7 @@ public static class ProcessSetup
         if (p.IoPriority is { } io)
             ProcessAttributes.SetIoPriority(io);
         if (p.Scheduler is { } sched)
-            ProcessAttributes.SetScheduler(sched);
+            ProcessAttributes.SetScheduler(sched, cpusetLimited: !string.IsNullOrEmpty(c.Spec.Linux?.Resources?.Cpu?.Cpus));
         if (p.ExecCPUAffinity?.Initial is { Length: > 0 } initial)
             ProcessAttributes.SetAffinity(initial, "process.execCPUAffinity.initial");
         if (!c.NoNewKeyring)

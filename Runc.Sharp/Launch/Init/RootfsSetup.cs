@@ -25,10 +25,11 @@ public static class RootfsSetup
         using (var root = new RootDir(c.Rootfs))
         {
             var ctx = new MountContext(c.Bundle, c.NewUserNamespace, c.PrivateCgroupNamespace, c.CgroupSources,
-                c.IdMapFds.ToDictionary(f => f.Mount, f => f.Fd));
+                c.IdMapFds.ToDictionary(f => f.Mount, f => f.Fd),
+                c.NewUserNamespace ? (source, recursive) => BindSourceFromParent(channel, source, recursive) : null);
             var mounts = spec.Mounts ?? [];
             for (int i = 0; i < mounts.Count; i++)
-                MountApplier.Apply(root, mounts[i], i, ctx);
+                MountApplier.Apply(root, ReadonlyDev(mounts[i]) ? mounts[i] with { Options = mounts[i].Options!.Where(o => o != "ro").ToList() } : mounts[i], i, ctx);
             bool devFromHost = mounts.Any(m => "/" + m.Destination?.Trim('/') == "/dev" && MountOptions.Parse(m).IsBind);
             if (!devFromHost)
             {
@@ -47,7 +48,16 @@ public static class RootfsSetup
         }
         var createContainer = HookPhases.Of(spec.Hooks, HookPhases.CreateContainer);
         for (int i = 0; i < createContainer.Count; i++)
-            HookProcess.Run(createContainer[i], HookPhases.CreateContainer, i, c.HookState);
+            HookProcess.Run(createContainer[i], HookPhases.CreateContainer, i, c.HookState, cwd: c.Rootfs);
+    }
+
+    /// <summary>The init's half of <see cref="BindSources"/>: ask, then take the tree; an Error reply means the parent reports it.</summary>
+    private static FileDescriptor BindSourceFromParent(InitChannel channel, string source, bool recursive)
+    {
+        channel.Send(MessageType.MountSourceRequest, [(byte)(recursive ? 1 : 0), .. System.Text.Encoding.UTF8.GetBytes(source)]);
+        if (channel.Receive() is not { Type: MessageType.MountSourceFollows })
+            throw new ParentGone();
+        return new FileDescriptor(UnixSocket.RecvFd(channel.Fd.Value, $"bind source {source} from runcs"));
     }
 
     public static void SwitchRoot(InitConfig c)
@@ -66,12 +76,25 @@ public static class RootfsSetup
             SysCall.Mount(null, "/", null, (ulong)p, null, "propagation of the container's / (linux.rootfsPropagation)");
     }
 
-    /// <summary>After the console is attached: root.readonly.</summary>
+    /// <summary>After the console is attached: root.readonly, and a read-only /dev.</summary>
     public static void Finalize(RuntimeSpec spec)
     {
         if (spec.Root?.Readonly == true)
             MountApplier.Remount("/", MountFlags.ReadOnly, "/ (root.readonly)");
+        var mounts = spec.Mounts ?? [];
+        for (int i = 0; i < mounts.Count; i++)
+        {
+            if (ReadonlyDev(mounts[i]))
+                MountApplier.Remount("/dev", MountFlags.ReadOnly, $"/dev (mounts[{i}])");
+        }
     }
+
+    /// <summary>
+    /// A /dev mounted "ro" is mounted writable and made read-only once its nodes, links and the
+    /// console are in (runc's finalizeRootfs): nothing could be created in it otherwise.
+    /// </summary>
+    private static bool ReadonlyDev(Mount m) =>
+        "/" + m.Destination?.Trim('/') == "/dev" && m.Options?.Contains("ro") == true && !MountOptions.Parse(m).IsBind;
 
     public static void ProtectPaths(RuntimeSpec spec)
     {

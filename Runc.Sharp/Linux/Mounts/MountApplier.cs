@@ -4,12 +4,17 @@ namespace Runc.Sharp.Linux.Mounts;
 
 /// <summary>What a mount needs to know about the container beyond the mount entry itself.</summary>
 /// <param name="IdMapNamespaces">For each id-mapped mount (by index in mounts), the user namespace descriptor to map through.</param>
+/// <param name="BindSourceFromRuntime">
+/// In a user namespace: a bind source the init may not reach (a directory only the host's
+/// root can enter), opened as a detached tree by runcs, which can (source path, recursive).
+/// </param>
 public sealed record MountContext(
     string Bundle,
     bool InUserNamespace,
     bool PrivateCgroupNamespace,
     IReadOnlyList<CgroupMountSource> CgroupSources,
-    IReadOnlyDictionary<int, int> IdMapNamespaces);
+    IReadOnlyDictionary<int, int> IdMapNamespaces,
+    Func<string, bool, FileDescriptor>? BindSourceFromRuntime = null);
 
 /// <summary>One hierarchy to show at /sys/fs/cgroup/&lt;Name&gt;: the controllers option of a fresh
 /// cgroup mount, or the host directory to bind when the container has no cgroup namespace.</summary>
@@ -21,6 +26,10 @@ public static class MountApplier
     public static void Apply(RootDir root, Mount m, int index, MountContext ctx)
     {
         var what = $"mounts[{index}]";
+        // runc takes a destination that already names the rootfs (its host path) as joined.
+        var rootPath = root.HostPath.TrimEnd('/');
+        if (m.Destination is { } d && rootPath.Length > 0 && (d == rootPath || d.StartsWith(rootPath + "/", StringComparison.Ordinal)))
+            m = m with { Destination = "/" + d[rootPath.Length..].TrimStart('/') };
         var opts = MountOptions.Parse(m);
         if (m.Type is "cgroup" or "cgroup2" && !opts.IsBind)
         {
@@ -30,8 +39,11 @@ public static class MountApplier
         var source = m.Source ?? "";
         if (opts.IsBind && !source.StartsWith('/'))
             source = Path.Combine(ctx.Bundle, source);
-        bool sourceIsDir = !opts.IsBind || Directory.Exists(source);
-        if (opts.IsBind && !sourceIsDir && !File.Exists(source))
+        using var tree = opts.IsBind && !opts.IdMap && ctx.BindSourceFromRuntime is { } fromRuntime && Denied(source)
+            ? fromRuntime(source, (opts.Set & MountFlags.Rec) != 0)
+            : null;
+        bool sourceIsDir = !opts.IsBind || (tree is not null ? (SysCall.FStat(tree.Value, source).Mode & 0xF000) == 0x4000 : Directory.Exists(source));
+        if (opts.IsBind && tree is null && !sourceIsDir && !File.Exists(source))
             throw new RuncsException($"{what}: bind source {source}: no such file or directory");
         if (m.Type is "proc" or "sysfs" && !opts.IsBind)
             RequireOrdinaryDirectory(root, m, what);
@@ -46,6 +58,8 @@ public static class MountApplier
                     throw new RuncsException($"{what}: an id-mapped mount must be a bind mount");
                 SysCall.MountIdMapped(source, target.Value, userns, (opts.Set & MountFlags.Rec) != 0 || opts.RecursiveIdMap, opts.RecursiveIdMap, describe);
             }
+            else if (tree is not null)
+                SysCall.MoveMount(tree.Value, target.Value, describe);
             else if (opts.IsBind)
             {
                 var bindFlags = (ulong)(MountFlags.Bind | (opts.Set & MountFlags.Rec));
@@ -75,6 +89,13 @@ public static class MountApplier
         using var existing = root.Open(m.Destination!, Native.O.NOFOLLOW);
         if (existing is not null && (SysCall.FStat(existing.Value, m.Destination!).Mode & 0xF000) != 0x4000)
             throw new ConfigError($"{what}: filesystem \"{m.Type}\" must be mounted on ordinary directory ({m.Destination} is not one)");
+    }
+
+    /// <summary>Whether looking <paramref name="path"/> up is refused to this process (EACCES on a directory on the way).</summary>
+    private static unsafe bool Denied(string path)
+    {
+        Native.Stat st;
+        return Native.Libc.fstatat(-100, path, &st, 0) != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Native.Errno.EACCES;
     }
 
     /// <summary>The permission bits of a destination that already exists, or null.</summary>

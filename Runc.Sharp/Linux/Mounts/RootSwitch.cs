@@ -43,8 +43,35 @@ public static class RootSwitch
     /// </summary>
     public static void Chroot(string rootfs) => ChrootTo(rootfs, rootfs);
 
+    /// <summary>
+    /// --no-pivot: the host's mount tree stays in the namespace beneath the chroot, and a full
+    /// procfs or sysfs there would let the container mount a bare /proc of its own (the kernel
+    /// allows a new procfs where a fully visible one exists). So every full procfs and sysfs
+    /// outside the rootfs is detached first, or covered with a tmpfs where it cannot be (runc's
+    /// msMoveRoot), then the rootfs moves onto / and becomes the root.
+    /// </summary>
     public static void MoveAndChroot(string rootfs)
     {
+        var root = rootfs.TrimEnd('/');
+        var full = File.ReadAllLines("/proc/self/mountinfo").Select(MountInfoLine.Parse).OfType<MountInfoLine>()
+            .Where(m => m.Root == "/" && m.FsType is "proc" or "sysfs" && m.MountPoint != root && !m.MountPoint.StartsWith(root + "/", StringComparison.Ordinal))
+            .ToList();
+        foreach (var m in full)
+        {
+            if (Libc.mount(null, m.MountPoint, null, (ulong)(Spec.MountFlags.Slave | Spec.MountFlags.Rec), null) != 0)
+            {
+                // A parent already detached took it along.
+                if (System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Errno.ENOENT)
+                    continue;
+                throw SyscallException.FromLast("make rslave", $"{m.MountPoint} (--no-pivot)");
+            }
+            if (Libc.umount2(m.MountPoint, MntDetach) != 0)
+            {
+                if (System.Runtime.InteropServices.Marshal.GetLastPInvokeError() is not (Errno.EINVAL or Errno.EPERM))
+                    throw SyscallException.FromLast("umount2", $"{m.MountPoint} (--no-pivot)");
+                SysCall.Mount("tmpfs", m.MountPoint, "tmpfs", 0, null, $"cover {m.MountPoint} (--no-pivot)");
+            }
+        }
         if (Libc.chdir(rootfs) != 0)
             throw SyscallException.FromLast("chdir", rootfs);
         SysCall.Mount(rootfs, "/", null, (ulong)Spec.MountFlags.Move, null, $"move {rootfs} to /");

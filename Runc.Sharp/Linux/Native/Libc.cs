@@ -119,6 +119,12 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib)]
     public static partial int posix_spawn_file_actions_adddup2(byte* fileActions, int fd, int newfd);
 
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int posix_spawn_file_actions_addchdir_np(byte* fileActions, string path);
+
+    [LibraryImport(Lib)]
+    public static partial sbyte* strsignal(int signal);
+
     [LibraryImport(Lib)]
     public static partial int posix_spawn_file_actions_destroy(byte* fileActions);
 

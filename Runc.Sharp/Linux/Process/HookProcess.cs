@@ -20,7 +20,11 @@ public static unsafe class HookProcess
     /// The environment of a hook that has none of its own: startContainer hooks have always
     /// had the container process's in runc, and tools rely on it; other hooks get an empty one.
     /// </param>
-    public static void Run(Hook hook, string phase, int index, string stateJson, IReadOnlyList<string>? inheritedEnv = null)
+    /// <param name="cwd">
+    /// The hook's working directory, where runc's is: the bundle for the hooks of create (runc
+    /// works from it), the rootfs for createContainer; null keeps this process's.
+    /// </param>
+    public static void Run(Hook hook, string phase, int index, string stateJson, IReadOnlyList<string>? inheritedEnv = null, string? cwd = null)
     {
         // runc's words up to the colon ("error running prestart hook #1: …"), which tools match on.
         var what = $"{phase} hook #{index}: {hook.Path}";
@@ -33,7 +37,7 @@ public static unsafe class HookProcess
         int pid;
         try
         {
-            pid = Spawn(hook.Path!, args, hook.Env ?? inheritedEnv ?? [], stdinRead, what);
+            pid = Spawn(hook.Path!, args, hook.Env ?? inheritedEnv ?? [], stdinRead, cwd, what);
         }
         finally
         {
@@ -48,14 +52,15 @@ public static unsafe class HookProcess
             Libc.close(stdinWrite);
         }
         int status = Wait(pid, hook.Timeout, what);
+        // Go's wording, as runc reports a hook's death ("signal: bad system call").
         if ((status & 0x7f) != 0)
-            throw new RuncsException($"error running {what}: killed by signal {status & 0x7f}");
+            throw new RuncsException($"error running {what}: signal: {Signals.Describe(status & 0x7f)}");
         if (status >> 8 != 0)
             throw new RuncsException($"error running {what}: exit status {status >> 8}");
     }
 
     /// <summary>Starts the hook with default signal handling and an empty mask (the runtime ignores SIGPIPE; the hook must not inherit that).</summary>
-    private static int Spawn(string path, IReadOnlyList<string> args, IReadOnlyList<string> env, int stdin, string what)
+    private static int Spawn(string path, IReadOnlyList<string> args, IReadOnlyList<string> env, int stdin, string? cwd, string what)
     {
         using var argv = new NativeStringArray(args);
         using var envp = new NativeStringArray(env);
@@ -71,6 +76,8 @@ public static unsafe class HookProcess
             Libc.sigfillset(all);
             Libc.sigemptyset(none);
             Libc.posix_spawn_file_actions_adddup2(actions, stdin, 0);
+            if (cwd is not null)
+                Libc.posix_spawn_file_actions_addchdir_np(actions, cwd);
             Libc.posix_spawnattr_setflags(attr, SetSigDefault | SetSigMask);
             Libc.posix_spawnattr_setsigdefault(attr, all);
             Libc.posix_spawnattr_setsigmask(attr, none);

@@ -98,7 +98,8 @@ public static unsafe class ProcessAttributes
         public ulong Period;
     }
 
-    public static void SetScheduler(Scheduler s)
+    /// <param name="cpusetLimited">linux.resources.cpu.cpus is set: a deadline policy then fails with EPERM, which runc names.</param>
+    public static void SetScheduler(Scheduler s, bool cpusetLimited)
     {
         uint policy = (uint)Array.IndexOf(Known.SchedulerPolicies, s.Policy);
         if (s.Policy == "SCHED_IDLE") policy = 5;
@@ -120,7 +121,11 @@ public static unsafe class ProcessAttributes
             Runtime = s.Runtime, Deadline = s.Deadline, Period = s.Period,
         };
         if (Libc.syscall(Sys.sched_setattr, 0, (long)&attr, 0, 0, 0, 0) != 0)
+        {
+            if (Marshal.GetLastPInvokeError() == Errno.EPERM && cpusetLimited)
+                throw new ConfigError("process.scheduler: process scheduler can't be used together with AllowedCPUs (linux.resources.cpu.cpus)");
             throw SyscallException.FromLast("sched_setattr", "process.scheduler");
+        }
     }
 
     /// <summary>Applies a cpu list such as "0-3,7" to the calling thread.</summary>
