@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks runcs against runc and crun in one run (hyperfine medians, ratios, peak RSS),
-# then under containerd and dockerd (scripts/bench-engines.sh).
+# the crash-safety load (scripts/bench-load.sh), then under containerd and dockerd
+# (scripts/bench-engines.sh). LOAD_CYCLES (default 1000) sets the load's size.
 #   usage: scripts/bench.sh [RUNS]      (default 30 runs per command)
 # Needs root and a built out/runcs; installs hyperfine, runc and crun if missing.
 set -euo pipefail
@@ -13,7 +14,21 @@ work=$(mktemp -d /tmp/runcs-bench.XXXXXX)
 # The state roots on a tmpfs, where /run is on a systemd host (here it is on the ext4 disk):
 # runcs fsyncs each state.json it writes, runc does not.
 mount -t tmpfs -o mode=0700 runcs-bench "$work"
-trap 'umount -l "$work"; rm -rf "$work"' EXIT
+# crun 1.8.1 refuses a hybrid host whose hugetlb controller is on the unified hierarchy; a v1
+# hugetlb hierarchy for the bench's duration lets it run. Restored on any exit.
+hugetlb=/sys/fs/cgroup/hugetlb
+mounted_hugetlb=
+if [ ! -e "$hugetlb/cgroup.procs" ] && grep -q '^hugetlb' /proc/cgroups && [ -d /sys/fs/cgroup/unified ]; then
+  mkdir -p "$hugetlb" 2>/dev/null && mount -t cgroup -o hugetlb cgroup "$hugetlb" && mounted_hugetlb=1
+fi
+restore() {
+  if [ -n "$mounted_hugetlb" ]; then
+    find "$hugetlb" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null || true
+    umount "$hugetlb" && rmdir "$hugetlb" 2>/dev/null || true
+  fi
+  umount -l "$work"; rm -rf "$work"
+}
+trap restore EXIT
 rootfs="$here/bundles/busybox/rootfs"
 [ -d "$rootfs/bin" ] || "$here/scripts/make-rootfs.sh" "$rootfs" >/dev/null
 
@@ -30,6 +45,13 @@ jq '.linux.resources.memory = {"limit": 67108864} | .linux.resources.cpu = {"quo
 
 declare -A bin=([runcs]="$runcs" [runc]="$(command -v runc)" [crun]="$(command -v crun)")
 names=(runcs runc crun)
+# A current runc beside Debian's 1.1.5, where ../shared/vendor has it.
+vendor_runc="$here/../shared/vendor/runc-1.3.6-linux-amd64.gz"
+if [ -f "$vendor_runc" ]; then
+  zcat "$vendor_runc" >"$work/runc-1.3.6" && chmod +x "$work/runc-1.3.6"
+  bin[runc136]="$work/runc-1.3.6"
+  names+=(runc136)
+fi
 usable=()
 for n in "${names[@]}"; do
   root="$work/root-$n"
@@ -89,8 +111,9 @@ echo
 # Commands of a few ms get ten times the runs: over 20 runs their medians moved by 15% between runs.
 quick=$((runs * 10))
 echo "median wall time over $runs runs ($quick for --version, spec, state, events; hyperfine), $(date -u +%F), kernel $(uname -r)"
-echo "| command                      |        runcs |         runc |         crun | runcs/runc | runcs/crun |"
-echo "|------------------------------|--------------|--------------|--------------|---------|---------|"
+header() { printf '| %-28s' "$1"; for n in "${names[@]}"; do printf '| %12s ' "$n"; done; echo "$2"; }
+header command "| runcs/runc | runcs/crun |"
+printf '|%s' "------------------------------" $(for n in "${names[@]}"; do echo "--------------"; done) "---------" "---------"; echo "|"
 row "--version" "{b} --version" "$quick"
 row "spec" "{b} spec --bundle {spec}" "$quick"
 row "state (created container)" "{b} --root {r} state state-{n}" "$quick"
@@ -101,8 +124,8 @@ row "events --stats (limits)" "{b} --root {r} events --stats events-{n}" "$quick
 
 echo
 echo "peak RSS (KB, /usr/bin/time; for run it includes the container's init before exec)"
-echo "| command         | runcs | runc | crun |"
-echo "|-----------------|-------|------|------|"
+printf '| %-15s' command; printf '| %5s ' "${names[@]}"; echo "|"
+printf '|%s' "-----------------" $(for n in "${names[@]}"; do echo "-------"; done); echo "|"
 for label in "--version" "spec" "state" "run"; do
   printf '| %-15s' "$label"
   for n in "${names[@]}"; do
@@ -120,6 +143,12 @@ for n in "${usable[@]}"; do
   "${bin[$n]}" --root "$work/root-$n" delete --force state-$n >/dev/null 2>&1 || true
   "${bin[$n]}" --root "$work/root-$n" delete --force events-$n >/dev/null 2>&1 || true
 done
+
+echo
+echo "load: create/start/delete --force cycles, 8 at a time, memory and pids limits (scripts/bench-load.sh)"
+pairs=()
+for n in "${usable[@]}"; do pairs+=("$n=${bin[$n]}"); done
+"$here/scripts/bench-load.sh" "$limits" "$work" "${LOAD_CYCLES:-1000}" "${pairs[@]}"
 
 # The same comparison under containerd and dockerd, and with Docker's seccomp profile.
 "$here/scripts/bench-engines.sh" "$runs"

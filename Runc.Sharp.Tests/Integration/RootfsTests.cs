@@ -230,6 +230,66 @@ public class RootfsTests
         Assert.That(r, Is.EqualTo(new ProcResult(0, "reached\n", "")));
     }
 
+    /// <summary>A tmpfs whose own mount flags are FLAGS (set by a bind remount, as runc's mounts_sshfs.bats does).</summary>
+    private sealed class FlaggedTmpfs : IDisposable
+    {
+        public TempDir Dir { get; } = new();
+
+        public FlaggedTmpfs(string flags)
+        {
+            Host("mount", "-t", "tmpfs", "-o", "rw,suid,dev,exec,strictatime", "tmpfs", Dir.Path);
+            Host("mount", "--bind", "-o", "remount," + flags, Dir.Path);
+        }
+
+        private static void Host(params string[] args)
+        {
+            var r = Runcs.Exec(args[0], args[1..]);
+            Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        }
+
+        public void Dispose()
+        {
+            Runcs.Exec("umount", [Dir.Path]);
+            Dir.Dispose();
+        }
+    }
+
+    private static string OwnFlagsOfTmp => "awk '$2 == \"/tmp\" { print $4 }' /proc/self/mounts";
+
+    [Test]
+    public void ABindWithAFlagGetsExactlyTheFlagsItNames()
+    {
+        // runc's suite, mounts_sshfs.bats: "bind,dev" over a ro,noexec source clears ro and noexec too.
+        using var src = new FlaggedTmpfs("ro,noexec,nosuid");
+        var r = RunShell(OwnFlagsOfTmp, b => b.Config["mounts"]!.AsArray().Add(TestBundle.Mount("/tmp", "bind", src.Dir.Path, "bind", "dev")));
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        Assert.That(r.Stdout.Trim().Split(','), Does.Contain("rw").And.Not.Contain("noexec").And.Not.Contain("nosuid"), r.ToString());
+
+        var keep = RunShell(OwnFlagsOfTmp, b => b.Config["mounts"]!.AsArray().Add(TestBundle.Mount("/tmp", "bind", src.Dir.Path, "bind")));
+        Assert.That(keep.Stdout.Trim().Split(','), Does.Contain("ro").And.Contain("noexec").And.Contain("nosuid"), "bind alone keeps the source's flags");
+    }
+
+    [Test]
+    public void InAUserNamespaceTheLockedFlagsStayOrTheMountFails()
+    {
+        using var src = new FlaggedTmpfs("nosuid,nodev,noexec");
+        var kept = RunShell(OwnFlagsOfTmp, b =>
+        {
+            b.InUserNamespace();
+            b.Config["mounts"]!.AsArray().Add(TestBundle.Mount("/tmp", "bind", src.Dir.Path, "bind", "ro"));
+        });
+        Assert.That(kept.ExitCode, Is.Zero, kept.ToString());
+        Assert.That(kept.Stdout.Trim().Split(','), Does.Contain("ro").And.Contain("nosuid").And.Contain("nodev").And.Contain("noexec"));
+
+        var refused = RunShell(OwnFlagsOfTmp, b =>
+        {
+            b.InUserNamespace();
+            b.Config["mounts"]!.AsArray().Add(TestBundle.Mount("/tmp", "bind", src.Dir.Path, "bind", "exec"));
+        });
+        Assert.That(refused.ExitCode, Is.EqualTo(1));
+        Assert.That(refused.Stderr, Does.Match("^runcs: run failed: remount /tmp \\(mounts\\[\\d+\\]\\): cannot clear locked flags noexec: operation not permitted\n$"));
+    }
+
     [Test]
     public void SymlinkedMountDestinationStaysInsideTheRootfs()
     {

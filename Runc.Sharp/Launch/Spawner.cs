@@ -86,6 +86,7 @@ public static unsafe partial class Spawner
     {
         public int SyncFd;
         public int SyncWriteFd;
+        public int ParentPid;
         public int ParentChannelFd;
         public int ChannelFd;
         public int ImageFd;
@@ -275,6 +276,7 @@ public static unsafe partial class Spawner
         a->Envp[0] = null;
         a->SyncFd = syncFd;
         a->SyncWriteFd = syncWriteFd;
+        a->ParentPid = Environment.ProcessId;
         a->ParentChannelFd = r.ParentChannelFd;
         a->ChannelFd = r.ChildChannelFd;
         a->ImageFd = r.ImageFd;
@@ -284,6 +286,17 @@ public static unsafe partial class Spawner
         a->ForkInside = r.Forks ? 1 : 0;
         a->UnshareFlags = (long)r.UnshareBeforeFork;
         return (nint)block;
+    }
+
+    // A parent that died before PR_SET_PDEATHSIG was set sends no signal: then the parent is
+    // another process now. In a new pid namespace getppid is 0 whoever the parent is; there the
+    // release read's end of file is the check.
+    private static void ExitIfOrphaned(ChildArgs* a)
+    {
+        long parent = Libc.syscall_nogc(Sys.getppid, 0, 0, 0, 0, 0, 0);
+        if (parent != 0 && parent != a->ParentPid)
+            while (true)
+                Libc.syscall_nogc(Sys.exit_group, 1, 0, 0, 0, 0, 0);
     }
 
     // The child: raw syscalls only, no allocation, never returns.
@@ -303,6 +316,7 @@ public static unsafe partial class Spawner
         // parent that died before this prctl is caught by the release read: end of file.
         if (Libc.syscall_nogc(Sys.prctl, Pr.SET_PDEATHSIG, Sig.KILL, 0, 0, 0, 0) != 0)
             Fail(a, (byte)ChildStep.ParentDeathSignal);
+        ExitIfOrphaned(a);
         byte go;
         if (Libc.syscall_nogc(Sys.read, a->SyncFd, (long)&go, 1, 0, 0, 0) != 1)
             Fail(a, (byte)ChildStep.WaitForRelease);
@@ -342,6 +356,7 @@ public static unsafe partial class Spawner
             // A fork does not inherit the death signal; runcs is this process's parent too.
             if (Libc.syscall_nogc(Sys.prctl, Pr.SET_PDEATHSIG, Sig.KILL, 0, 0, 0, 0) != 0)
                 Fail(a, (byte)ChildStep.ParentDeathSignal);
+            ExitIfOrphaned(a);
         }
         // Entering a user namespace gives every capability in it, but execve keeps them
         // only for uid 0 of that namespace; the parent's uid is not mapped there.

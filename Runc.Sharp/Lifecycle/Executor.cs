@@ -96,7 +96,7 @@ public static class Executor
             Faults.At(FaultPoint.Ready);
             Launcher.WaitExeced(init, o.Debug);
         }
-        catch (RuncsException)
+        catch (Exception)
         {
             Launcher.Reap(init.Pid, kill: true);
             throw;

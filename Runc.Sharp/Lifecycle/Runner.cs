@@ -19,7 +19,7 @@ public static class Runner
         {
             Starter.Start(o, r.Id);
         }
-        catch (RuncsException)
+        catch (Exception)
         {
             if (!r.Detach)
                 DeleteQuietly(o, r.Id);

@@ -31,7 +31,7 @@ public static class Starter
         {
             HookStates.Run(state.Hooks, HookPhases.Poststart, HookStates.Json(state, ContainerStatus.Running, state.InitPid));
         }
-        catch (RuncsException)
+        catch (Exception)
         {
             // runtime-spec: a failed poststart hook stops the container (runc does the same).
             Signals.TrySend(state.InitPid, Sig.KILL);

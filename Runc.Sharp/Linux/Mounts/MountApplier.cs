@@ -122,15 +122,14 @@ public static class MountApplier
     /// <summary>Remount flags of a bind, propagation and recursive attributes, applied to the new top mount.</summary>
     public static void Finish(RootDir root, string destination, ParsedMountOptions opts, string what)
     {
-        var bindRemount = opts.Flags & ~(MountFlags.Bind | MountFlags.Rec | MountFlags.Remount);
-        bool needsRemount = opts.IsBind && bindRemount != 0;
+        bool needsRemount = opts.IsBind && BindRemount.Needed(opts);
         bool recursive = opts.RecursiveSet != 0 || opts.RecursiveClear != 0 || opts.RecursiveAtime;
         if (!needsRemount && opts.Propagation.Count == 0 && !recursive)
             return;
         using var top = root.Open(destination) ?? throw new RuncsException($"{what}: {destination} vanished after mount");
         var topPath = SysCall.FdPath(top.Value);
         if (needsRemount)
-            Remount(topPath, bindRemount, $"{destination} ({what})");
+            BindRemount.Apply(topPath, opts, $"{destination} ({what})");
         foreach (var p in opts.Propagation)
             SysCall.Mount(null, topPath, null, (ulong)p, null, $"propagation of {destination} ({what})");
         if (recursive)

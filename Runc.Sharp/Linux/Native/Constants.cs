@@ -15,7 +15,7 @@ internal static class Sys
         clone3 = 435, pidfd_open = 434, close_range = 436, seccomp = 317, keyctl = 250, mount_setattr = 442,
         open_tree = 428, move_mount = 429, ioprio_set = 251, sched_setattr = 314, set_mempolicy = 238,
         execveat = 322, readlinkat = 267, unshare = 272, getpid = 39, kill = 62, prctl = 157, pidfd_send_signal = 424,
-        fsopen = 430, fsconfig = 431, fsmount = 432, faccessat2 = 439, exit_group = 231, clone = 56, open = 2, access = 21;
+        fsopen = 430, fsconfig = 431, fsmount = 432, faccessat2 = 439, exit_group = 231, clone = 56, open = 2, access = 21, getppid = 110;
 }
 
 internal static class Clone
