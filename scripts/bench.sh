@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks runcs against runc and crun in one run (hyperfine medians, ratios, peak RSS),
 # the crash-safety load (scripts/bench-load.sh), then under containerd and dockerd
-# (scripts/bench-engines.sh). LOAD_CYCLES (default 1000) sets the load's size.
+# (scripts/bench-engines.sh). LOAD_CYCLES (default 1000) sets the load's size, KILLS (default
+# 200) the random kills of create (scripts/kill-leftovers.sh).
 #   usage: scripts/bench.sh [RUNS]      (default 30 runs per command)
 # Needs root and a built out/runcs; installs hyperfine, runc and crun if missing.
 set -euo pipefail
@@ -149,6 +150,10 @@ echo "load: create/start/delete --force cycles, 8 at a time, memory and pids lim
 pairs=()
 for n in "${usable[@]}"; do pairs+=("$n=${bin[$n]}"); done
 "$here/scripts/bench-load.sh" "$limits" "$work" "${LOAD_CYCLES:-1000}" "${pairs[@]}"
+
+echo
+echo "random kills: create SIGKILLed after 0-25 ms, then delete --force (scripts/kill-leftovers.sh)"
+"$here/scripts/kill-leftovers.sh" "$limits" "$work" "${KILLS:-200}" "${pairs[@]}"
 
 # The same comparison under containerd and dockerd, and with Docker's seccomp profile.
 "$here/scripts/bench-engines.sh" "$runs"

@@ -6,11 +6,13 @@ public static class CheckpointCommand
 {
     public static CommandDef Define()
     {
+        var imagePath = Flags.Text("--image-path", "path for saving criu image files");
+        var parentPath = Flags.Text("--parent-path", "path for previous criu image files in pre-dump");
         Option[] options =
         [
-            Flags.Text("--image-path", "path for saving criu image files"),
+            imagePath,
             Flags.Text("--work-path", "path for saving work files and logs"),
-            Flags.Text("--parent-path", "path for previous criu image files in pre-dump"),
+            parentPath,
             Flags.Bool("--leave-running", "leave the process running after checkpointing"),
             Flags.Bool("--tcp-established", "allow open tcp connections"),
             Flags.Bool("--tcp-skip-in-flight", "skip in-flight tcp connections"),
@@ -27,6 +29,10 @@ public static class CheckpointCommand
             Flags.Bool("--auto-dedup", "enable auto deduplication of memory images"),
         ];
         return new CommandDef("checkpoint", "checkpoint a running container", "<container-id>", 1, 1, options,
-            _ => CommandTable.NotImplemented("checkpoint"));
+            inv =>
+            {
+                Lifecycle.Checkpointer.Checkpoint(RuntimeOptionsOf.From(inv.Global), inv.Id, inv.Get(imagePath), inv.Get(parentPath));
+                return 0;
+            });
     }
 }
