@@ -30,7 +30,12 @@ for pair in "$@"; do
   end=$(date +%s.%N)
   dirs=$(find "$root" -mindepth 1 -maxdepth 1 -type d | wc -l)
   cgroups=$(find /sys/fs/cgroup -type d -name "$prefix-*" 2>/dev/null | wc -l)
-  procs=$(grep -l "$prefix" /proc/[0-9]*/cgroup 2>/dev/null | wc -l || true)
+  # Zombies are not counted: /bin/true's parent has exited by then, so it waits for pid 1,
+  # which reaps it within seconds on this machine.
+  procs=0
+  for f in $(grep -ls "$prefix" /proc/[0-9]*/cgroup); do
+    grep -qs '^State:.*Z' "${f%/cgroup}/status" || procs=$((procs + 1))
+  done
   awk -v n="$name" -v s="$start" -v e="$end" -v c="$cycles" -v f="$(wc -l <"$FAILED")" -v d="$dirs" -v g="$cgroups" -v p="$procs" \
     'BEGIN { printf "| %s | %.1f s | %.0f | %d | %d | %d | %d |\n", n, e - s, c / (e - s), f, d, g, p }'
 done

@@ -31,8 +31,11 @@ for pair in "$@"; do
   mounts=$(grep -c "$prefix" /proc/self/mountinfo || true)
   procs=0
   for p in $(comm -13 <(echo "$before") <(ls /proc | grep -E '^[0-9]+$' | sort)); do
-    if grep -q "$prefix" "/proc/$p/cgroup" 2>/dev/null ||
-      tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qE "^([^ ]*/)?(runc|runcs|$(basename "$binary"))( |:\[)"; then
+    # A zombie is dead already: a container init whose runtime was killed is reparented
+    # to pid 1, and this machine's pid 1 reaps it within seconds.
+    grep -qs '^State:.*Z' "/proc/$p/status" && continue
+    if grep -qs "$prefix" "/proc/$p/cgroup" ||
+      tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -qE "^([^ ]*/)?(runc|runcs|$(basename "$binary"))( |:\[)"; then
       procs=$((procs + 1))
       kill -9 "$p" 2>/dev/null || true
     fi
