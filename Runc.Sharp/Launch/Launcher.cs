@@ -18,7 +18,9 @@ public sealed record LaunchPlan(
     ChildCgroups Cgroups,
     string StateDir,
     int? OomScoreAdj,
-    Action<int>? BeforeRelease = null);
+    Action<int>? BeforeRelease = null,
+    byte[]? InitialAffinity = null,
+    Action<string>? Debug = null);
 
 /// <summary>A started init stage: its host pid and the parent's end of the channel.</summary>
 public sealed class LaunchedInit(int pid, InitChannel channel, ChildSteps childSteps) : IDisposable
@@ -86,9 +88,12 @@ public static class Launcher
                 TimeOffsets: offsets is null ? null : TimeOffsetsText(offsets),
                 Cgroups: plan.Cgroups,
                 MountNamespaceFd: mountJoin?.Value ?? -1,
-                ParentChannelFd: parentEnd.Value);
+                ParentChannelFd: parentEnd.Value,
+                Affinity: plan.InitialAffinity);
             child = pidJoin is null || forkInside ? Spawner.SpawnChecked(request) : PidNamespace.SpawnInside(pidJoin, () => Spawner.SpawnChecked(request));
             Faults.At(FaultPoint.Cloned);
+            // runc's nsexec logs this first, before the child is in a cpuset that could change it.
+            plan.Debug?.Invoke($"nsexec[{child.Pid}]: affinity: 0x{Linux.Process.Affinity.FirstCpus(Linux.Process.Affinity.Get(child.Pid)):x}");
             childEnd.Dispose();
             foreach (var fd in inherited)
                 SysCall.SetCloexec(fd, true);

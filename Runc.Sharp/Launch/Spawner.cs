@@ -38,7 +38,8 @@ public sealed record SpawnRequest(
     string? TimeOffsets = null,
     ChildCgroups? Cgroups = null,
     int MountNamespaceFd = -1,
-    int ParentChannelFd = -1)
+    int ParentChannelFd = -1,
+    byte[]? Affinity = null)
 {
     /// <summary>Whether the child forks the init (and reports it with <see cref="MessageType.ChildForked"/>) rather than exec it itself.</summary>
     public bool Forks => ForkInside || UnshareBeforeFork != 0;
@@ -165,9 +166,16 @@ public static unsafe partial class Spawner
             clone.Flags |= Clone.INTO_CGROUP;
             clone.Cgroup = (ulong)cgroups.UnifiedFd;
         }
+        // The child is born with the calling thread's affinity, as runc's is with
+        // execCPUAffinity.initial: set around the clone, then given back.
+        var own = request.Affinity is null ? null : Linux.Process.Affinity.Get(0);
+        if (request.Affinity is { } initial)
+            Linux.Process.Affinity.Set(0, initial, "process.execCPUAffinity.initial");
         long pid = Libc.syscall_nogc(Sys.clone3, (long)&clone, sizeof(CloneArgs), 0, 0, 0, 0);
         if (pid == 0)
             ChildMain(a);
+        if (own is not null)
+            Linux.Process.Affinity.Set(0, own, "runcs's own affinity");
         if (pid < 0)
         {
             int errno = *ErrnoLocation();

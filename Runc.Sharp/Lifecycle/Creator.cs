@@ -144,7 +144,8 @@ public static class Creator
             {
                 SystemdScope.Start(scope, pid, r.Id);
                 SetLimits();
-            });
+            },
+            Debug: o.Debug);
 
         if (state.HostMountsBefore is { } mountsBefore)
             undo.Add(() => HostMounts.Unmount(HostMounts.AddedBelow(rootfs, mountsBefore)));

@@ -3,6 +3,7 @@ using Runc.Sharp.Launch;
 using Runc.Sharp.Linux;
 using Runc.Sharp.Linux.Seccomp;
 using Runc.Sharp.Linux.Native;
+using Runc.Sharp.Linux.Process;
 using Runc.Sharp.Spec;
 
 namespace Runc.Sharp.Lifecycle;
@@ -86,7 +87,9 @@ public static class Executor
         using var childCgroups = new ChildCgroups(ContainerCgroups.For(state).Paths, fresh: ContainerCgroups.UnifiedIsNew(state.CgroupPaths ?? new Dictionary<string, string>(), state.PreexistingCgroups ?? []));
         int[] inherited = [.. route.ToInit is null ? [] : new[] { route.ToInit.Value }, .. seccomp is null ? [] : new[] { seccomp.ReadEnd.Value }];
         var plan = new LaunchPlan(spec.Linux, new NamespacePlan(0, false, joins), inherited,
-            DenySetgroups: false, childCgroups, o.Store.DirOf(r.Id), process.OomScoreAdj);
+            DenySetgroups: false, childCgroups, o.Store.DirOf(r.Id), process.OomScoreAdj,
+            InitialAffinity: process.ExecCPUAffinity?.Initial is { Length: > 0 } initial ? Affinity.Parse(initial, "process.execCPUAffinity.initial") : null,
+            Debug: o.Debug);
         o.Debug?.Invoke($"nsexec container setup: cloning an exec init into {r.Id} (joins: {string.Join(", ", joins.Select(j => j.Type))})");
         using var init = Launcher.Start(plan, _ => initConfig);
         try
@@ -123,7 +126,8 @@ public static class ExecProcess
             var p = SpecReader.ReadFile(r.ProcessFile, SpecDocuments.Process, "process.json");
             if (p.Args is not { Count: > 0 })
                 throw new ConfigError("process.json: args: must not be empty");
-            return p;
+            // As runc: the container's execCPUAffinity unless the process names its own.
+            return p with { ExecCPUAffinity = p.ExecCPUAffinity ?? config.Process?.ExecCPUAffinity };
         }
         if (r.Args.Count == 0)
             throw new RuncsException("exec: a command to run is required (or --process)");

@@ -36,7 +36,7 @@ public static class InitSequence
             throw SyscallException.FromLast("setdomainname", $"\"{spec.Domainname}\" (domainname)");
         RootfsSetup.ProtectPaths(spec);
 
-        ProcessSetup.ApplyAttributes(c, process);
+        ProcessSetup.ApplyAttributes(c, process, text => channel.Send(MessageType.Warning, text));
         procSelfFd = ProcFdTable.PreferContainers(procSelfFd);
         var fifo = new FifoGate(procSelfFd, c.FifoFd);
         // Before the filter, which may refuse the thread the runtime's signal handling starts.
@@ -133,7 +133,7 @@ public static class InitSequence
             RootSwitch.Chroot(c.Rootfs);
         if (process.Terminal)
             ConsoleSetup.Attach(c, process, bindDevConsole: false);
-        ProcessSetup.ApplyAttributes(c with { NoNewKeyring = true }, process);
+        ProcessSetup.ApplyAttributes(c with { NoNewKeyring = true }, process, text => channel.Send(MessageType.Warning, text));
         LeaveParentDeathSignal();
         var seccomp = PrepareSeccomp(c, process, channel);
         ProcessSetup.SwitchUser(c, process, text => channel.Send(MessageType.Warning, text));
@@ -153,8 +153,6 @@ public static class InitSequence
             SysCall.SetCloexec(fd, false);
         // Limits such as RLIMIT_AS would starve the runtime's own threads and heap: set them last.
         ProcessAttributes.SetRlimits(process.Rlimits);
-        if (process.ExecCPUAffinity?.Final is { Length: > 0 } final)
-            ProcessAttributes.SetAffinity(final, "process.execCPUAffinity.final");
         exec.Exec();
     }
 }

@@ -1,3 +1,4 @@
+using Runc.Sharp.Linux;
 using Runc.Sharp.Linux.Native;
 using Runc.Sharp.Linux.Process;
 
@@ -6,7 +7,7 @@ namespace Runc.Sharp.Launch.Init;
 /// <summary>process.*: the attributes set while still root, then the switch to the container user.</summary>
 public static class ProcessSetup
 {
-    public static void ApplyAttributes(InitConfig c, Spec.Process p)
+    public static void ApplyAttributes(InitConfig c, Spec.Process p, Action<string> warn)
     {
         ProcessAttributes.CheckRlimits(p.Rlimits);
         if (c.Spec.Linux?.Personality is { } persona)
@@ -15,10 +16,25 @@ public static class ProcessSetup
             ProcessAttributes.SetIoPriority(io);
         if (p.Scheduler is { } sched)
             ProcessAttributes.SetScheduler(sched, cpusetLimited: !string.IsNullOrEmpty(c.Spec.Linux?.Resources?.Cpu?.Cpus));
-        if (p.ExecCPUAffinity?.Initial is { Length: > 0 } initial)
-            ProcessAttributes.SetAffinity(initial, "process.execCPUAffinity.initial");
+        SetAffinityInCgroups(c, p, warn);
         if (!c.NoNewKeyring)
             ProcessAttributes.JoinSessionKeyring("_ses." + c.Id);
+    }
+
+    /// <summary>
+    /// runc 1.3's affinity once the process is in its cgroups (it was born with
+    /// execCPUAffinity.initial, see <see cref="Launcher"/>): an exec gets .final if set and
+    /// keeps .initial if only that is set; the container's init, and an exec with neither,
+    /// get every CPU of their cpuset rather than runcs's own affinity. This thread is the one
+    /// that calls execve.
+    /// </summary>
+    private static void SetAffinityInCgroups(InitConfig c, Spec.Process p, Action<string> warn)
+    {
+        var affinity = c.Exec ? p.ExecCPUAffinity : null;
+        if (affinity?.Final is { Length: > 0 } final)
+            Affinity.Set(0, Affinity.Parse(final, "process.execCPUAffinity.final"), "process.execCPUAffinity.final");
+        else if (affinity?.Initial is not { Length: > 0 } && Affinity.TryReset() is var errno and not 0)
+            warn($"resetting the CPU affinity of pid {c.HostPid} failed -- the container process may inherit runcs's CPU affinity: sched_setaffinity: {SyscallException.Describe(errno)}");
     }
 
     /// <summary>

@@ -240,6 +240,9 @@ internal static unsafe partial class Libc
     public static partial int sched_setaffinity(int pid, nuint size, byte* mask);
 
     [LibraryImport(Lib, SetLastError = true)]
+    public static partial int sched_getaffinity(int pid, nuint size, byte* mask);
+
+    [LibraryImport(Lib, SetLastError = true)]
     public static partial int setpriority(int which, uint who, int prio);
 
     /// <summary>

@@ -5,7 +5,7 @@ using Runc.Sharp.Spec;
 
 namespace Runc.Sharp.Linux.Process;
 
-/// <summary>Per-process settings of process.*: rlimits, oom score, personality, I/O priority, scheduler, affinity.</summary>
+/// <summary>Per-process settings of process.*: rlimits, oom score, personality, I/O priority, scheduler (affinity: <see cref="Affinity"/>).</summary>
 public static unsafe class ProcessAttributes
 {
     /// <summary>PR_SET_PDEATHSIG 0: the process no longer dies with its parent (the handover to the container).</summary>
@@ -125,25 +125,6 @@ public static unsafe class ProcessAttributes
             if (Marshal.GetLastPInvokeError() == Errno.EPERM && cpusetLimited)
                 throw new ConfigError("process.scheduler: process scheduler can't be used together with AllowedCPUs (linux.resources.cpu.cpus)");
             throw SyscallException.FromLast("sched_setattr", "process.scheduler");
-        }
-    }
-
-    /// <summary>Applies a cpu list such as "0-3,7" to the calling thread.</summary>
-    public static void SetAffinity(string cpus, string what)
-    {
-        var mask = new byte[128];
-        foreach (var part in cpus.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var range = part.Split('-');
-            if (!int.TryParse(range[0], out var lo) || !int.TryParse(range[^1], out var hi) || lo < 0 || hi >= mask.Length * 8 || lo > hi)
-                throw new RuncsException($"{what}: invalid cpu list \"{cpus}\"");
-            for (int c = lo; c <= hi; c++)
-                mask[c / 8] |= (byte)(1 << (c % 8));
-        }
-        fixed (byte* p = mask)
-        {
-            if (Libc.sched_setaffinity(0, (nuint)mask.Length, p) != 0)
-                throw SyscallException.FromLast("sched_setaffinity", what);
         }
     }
 
