@@ -27,18 +27,33 @@ public sealed record ExecRequest(
     bool IgnorePaused,
     string? ApparmorProfile,
     string? ProcessLabel,
-    string? PidfdSocket = null);
+    string? PidfdSocket,
+    IReadOnlyList<string> SubCgroups);
 
 /// <summary>
 /// `exec`: a new process in a running container. It is cloned inside the container's
 /// pid namespace (see <see cref="PidNamespace"/>), joins the other namespaces, is placed
-/// in the container's cgroups, and the init stage in exec mode applies the process
+/// in the container's cgroups (or sub-cgroups of them, --cgroup), and the init stage in exec mode applies the process
 /// settings and execs it.
 /// </summary>
 public static class Executor
 {
     private static readonly (string Type, string File)[] NamespaceFiles =
         [("user", "user"), ("pid", "pid"), ("mount", "mnt"), ("network", "net"), ("ipc", "ipc"), ("uts", "uts"), ("cgroup", "cgroup"), ("time", "time")];
+
+    /// <summary>
+    /// A sub-cgroup is entered through its cgroup.procs: only a unified cgroup that runcs made
+    /// is known safe for clone3's CLONE_INTO_CGROUP (see <see cref="ChildCgroups"/>).
+    /// </summary>
+    private static ChildCgroups CgroupsOf(ContainerState state, IReadOnlyDictionary<string, string> sub)
+    {
+        var container = ContainerCgroups.For(state).Paths;
+        if (sub.Count == 0)
+            return new ChildCgroups(container, fresh: ContainerCgroups.UnifiedIsNew(state.CgroupPaths ?? new Dictionary<string, string>(), state.PreexistingCgroups ?? []));
+        var paths = Cgroups.SubCgroups.Apply(container, sub);
+        Cgroups.SubCgroups.RequireExisting(paths.Values);
+        return new ChildCgroups(paths, fresh: false);
+    }
 
     public static int Exec(RuntimeOptions o, ExecRequest r)
     {
@@ -84,7 +99,7 @@ public static class Executor
             NewUserNamespace = types.Contains("user"),
             HostMountNamespace = !types.Contains("mount"),
         };
-        using var childCgroups = new ChildCgroups(ContainerCgroups.For(state).Paths, fresh: ContainerCgroups.UnifiedIsNew(state.CgroupPaths ?? new Dictionary<string, string>(), state.PreexistingCgroups ?? []));
+        using var childCgroups = CgroupsOf(state, Cgroups.SubCgroups.Parse(r.SubCgroups));
         int[] inherited = [.. route.ToInit is null ? [] : new[] { route.ToInit.Value }, .. seccomp is null ? [] : new[] { seccomp.ReadEnd.Value }];
         var plan = new LaunchPlan(spec.Linux, new NamespacePlan(0, false, joins), inherited,
             DenySetgroups: false, childCgroups, o.Store.DirOf(r.Id), process.OomScoreAdj,

@@ -27,8 +27,6 @@ public static class ExecCommand
             [consoleSocket, pidfdSocket, cwd, env, tty, user, gids, process, detach, pidFile, label, apparmor, noNewPrivs, cap, preserve, cgroup, ignorePaused],
             inv =>
             {
-                if (inv.Get(cgroup) is { Length: > 0 })
-                    throw new RuncsException("exec --cgroup: sub-cgroups are not supported by runcs yet");
                 var request = new ExecRequest(
                     inv.Id,
                     inv.Args.Skip(1).ToList(),
@@ -47,7 +45,8 @@ public static class ExecCommand
                     inv.Get(ignorePaused),
                     inv.Get(apparmor),
                     inv.Get(label),
-                    Absolute(inv.Get(pidfdSocket)));
+                    Absolute(inv.Get(pidfdSocket)),
+                    inv.Get(cgroup) ?? []);
                 return Executor.Exec(RuntimeOptionsOf.From(inv.Global), request);
             })
         { StopAtFirstArg = true };
