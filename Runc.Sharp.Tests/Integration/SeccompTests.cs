@@ -134,6 +134,37 @@ public class SeccompTests
         Assert.That(File.ReadAllText(trace), Does.Contain("SECCOMP_FILTER_FLAG_NEW_LISTENER|SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"));
     }
 
+    /// <summary>
+    /// runc 1.2 and later: no linux.seccomp.flags at all means SPEC_ALLOW (this kernel knows
+    /// it); [] means none. Seen in the seccomp(2) call that loads the filter (strace) and in
+    /// runc's debug line, which runc's seccomp.bats "SECCOMP_FILTER_FLAG_*" matches.
+    /// </summary>
+    [TestCase(null, "SECCOMP_FILTER_FLAG_SPEC_ALLOW", 4)]
+    [TestCase(new string[0], "0", 0)]
+    [TestCase(new[] { "SECCOMP_FILTER_FLAG_LOG" }, "SECCOMP_FILTER_FLAG_LOG", 2)]
+    [TestCase(new[] { "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_LOG" },
+        "SECCOMP_FILTER_FLAG_LOG|SECCOMP_FILTER_FLAG_SPEC_ALLOW", 6)]
+    public void FilterFlagsAsTheKernelGetsThem(string[]? flags, string traced, int debugValue)
+    {
+        using var b = new TestBundle("sh", "-c", "mkdir /dev/shm/x 2>&1; echo rc=$?");
+        b.Process["noNewPrivileges"] = false;
+        b.Linux["seccomp"] = new JsonObject
+        {
+            ["defaultAction"] = "SCMP_ACT_ALLOW",
+            ["syscalls"] = new JsonArray(Rule("SCMP_ACT_ERRNO", ["mkdir", "mkdirat"])),
+        };
+        if (flags is not null)
+            b.Linux["seccomp"]!["flags"] = new JsonArray(flags.Select(f => (JsonNode)f!).ToArray());
+        b.Save();
+        var trace = Path.Combine(b.Dir, "strace.txt");
+        var r = Runcs.Exec("strace", ["-f", "-e", "trace=seccomp", "-o", trace, Runcs.Binary, "--root", b.StateRoot, "--debug", "run", "--bundle", b.Dir, b.Id]);
+        Assert.That(r.Stdout, Does.Contain("Operation not permitted").And.Contain("rc=1"), r.ToString());
+        var loads = File.ReadAllLines(trace).Where(l => l.Contains("seccomp(SECCOMP_SET_MODE_FILTER") && l.EndsWith("= 0", StringComparison.Ordinal)).ToList();
+        Assert.That(loads, Has.Count.EqualTo(1), string.Join("\n", loads));
+        Assert.That(loads[0], Does.Contain($"seccomp(SECCOMP_SET_MODE_FILTER, {traced}, "));
+        Assert.That(r.Stderr, Does.Contain($"level=debug msg=\"seccomp filter flags: {debugValue}\""), r.ToString());
+    }
+
     [Test]
     public void WaitKillableRecvWithoutAListenerIsAcceptedAndChangesNothing()
     {

@@ -97,6 +97,8 @@ public static class InitSequence
         if (c.SeccompFd < 0)
             return null;
         var program = SeccompBpf.Receive(c.SeccompFd);
+        if (c.Debug)
+            channel.Send(MessageType.Debug, $"seccomp filter flags: {program.Flags}");
         if (program.Notifies)
         {
             // The listener needs the notify fd while runcs is still there to pass it on, so a

@@ -22,6 +22,9 @@ public sealed unsafe class SeccompBpf
         _flags = flags;
     }
 
+    /// <summary>The seccomp(2) flags the load passes (runc's debug line names them).</summary>
+    public uint Flags => _flags;
+
     /// <summary>Whether a rule notifies a listener: <see cref="Load"/> then returns the listener fd.</summary>
     public bool Notifies => (_flags & SeccompFilter.FlagNewListener) != 0;
 

@@ -64,7 +64,7 @@ public static unsafe class SeccompFilter
         try
         {
             Check(LibSeccomp.seccomp_attr_set(ctx, LibSeccomp.AttrCtlNnp, 0), "disable libseccomp's own no_new_privs");
-            foreach (var flag in config.Flags ?? [])
+            foreach (var flag in EffectiveFlags(config))
             {
                 if (Array.FindIndex(Flags, f => f.Name == flag) is var i && i < 0)
                     throw new RuncsException($"linux.seccomp.flags: {flag} is not supported by libseccomp {LibraryVersion}");
@@ -157,9 +157,28 @@ public static unsafe class SeccompFilter
     public static uint KernelFlags(Spec.Seccomp config)
     {
         bool notifies = UsesNotify(config);
-        var flags = Flags.Where(f => config.Flags?.Contains(f.Name) == true).Aggregate(notifies ? FlagNewListener : 0u, (all, f) => all | f.KernelFlag);
+        var named = EffectiveFlags(config);
+        var flags = Flags.Where(f => named.Contains(f.Name)).Aggregate(notifies ? FlagNewListener : 0u, (all, f) => all | f.KernelFlag);
         return notifies ? flags : flags & ~FlagWaitKillableRecv;
     }
+
+    /// <summary>
+    /// linux.seccomp.flags, or where the config has none (not even []) SPEC_ALLOW if the kernel
+    /// knows it, as runc 1.2 and later: a filter otherwise turns the speculative store bypass
+    /// mitigation on, which slows the container and is not what a profile asks for.
+    /// </summary>
+    public static IReadOnlyList<string> EffectiveFlags(Spec.Seccomp config) =>
+        config.Flags ?? (SpecAllowKnown.Value ? [SpecAllow] : []);
+
+    private const string SpecAllow = "SECCOMP_FILTER_FLAG_SPEC_ALLOW";
+
+    /// <summary>
+    /// The kernel checks the flags before it reads the program: EFAULT for a null program means
+    /// it knows the flag, EINVAL that it does not.
+    /// </summary>
+    private static readonly Lazy<bool> SpecAllowKnown = new(() =>
+        Libc.syscall(Sys.seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, 4 /* SPEC_ALLOW */, 0, 0, 0, 0) < 0
+        && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Errno.EFAULT);
 
     public static bool UsesNotify(Spec.Seccomp config) =>
         config.DefaultAction == "SCMP_ACT_NOTIFY" || config.Syscalls?.Any(c => c.Action == "SCMP_ACT_NOTIFY") == true;
