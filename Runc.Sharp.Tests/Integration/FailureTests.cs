@@ -41,6 +41,11 @@ public class FailureTests
             ["type"] = "ipc", ["path"] = "/proc/999999999/ns/ipc",
         }) , "linux.namespaces"),
         new("oom score below what this host allows", b => b.Process["oomScoreAdj"] = -1000, "oom_score_adj"),
+        // This host has no resctrl: the whole intelRdt side that can run here is this refusal (ResctrlGroupTests has the writes).
+        new("intelRdt without resctrl", b => b.Linux["intelRdt"] = new JsonObject { ["closID"] = "c", ["schemata"] = new JsonArray("L3:0=f") },
+            "linux.intelRdt: Intel RDT is not available on this host (no resctrl filesystem is mounted)"),
+        new("memory policy node that is not online", b => b.Linux["memoryPolicy"] = new JsonObject { ["mode"] = "MPOL_BIND", ["nodes"] = "5" },
+            "linux.memoryPolicy.nodes: node 5 is not online"),
     ];
 
     [TestCaseSource(nameof(Cases))]

@@ -77,6 +77,18 @@ public class ProcessTests
         Assert.That(offsets, Is.EquivalentTo(new[] { "monotonic -5 7", "boottime 100000000 0" }));
     }
 
+    /// <summary>runc's personality.bats with flags: LINUX32 applies (uname -m), the flags (none defined by the spec) only warn, as runc 1.3 does.</summary>
+    [Test]
+    public void PersonalityLinux32WithFlagsRunsAndWarns()
+    {
+        using var b = new TestBundle("uname", "-m");
+        b.Linux["personality"] = new JsonObject { ["domain"] = "LINUX32", ["flags"] = new JsonArray("ADDR_NO_RANDOMIZE") };
+        var r = b.Run();
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        Assert.That(r.Stdout, Is.EqualTo("i686\n"));
+        Assert.That(r.Stderr, Does.Contain("ignoring unsupported personality flags: [ADDR_NO_RANDOMIZE] because personality flag has not supported at this time"));
+    }
+
     [Test]
     public void HostnameAndDomainname()
     {

@@ -118,6 +118,66 @@ public class RootfsTests
         b.AssertNothingLeft(before);
     }
 
+    /// <summary>
+    /// In a container with a user namespace (runc's idmap.bats): runcs id-maps the bind with the
+    /// host's credentials and the init moves it in. Without an id map the host's root files
+    /// show as the overflow id (65534); through the container's maps they are its root's; a
+    /// mount's own mapping (host 0 as 100001, the container's uid 1) wins; ridmap maps the
+    /// submounts too.
+    /// </summary>
+    [TestCase("idmap", false, "0:0")]
+    [TestCase("idmap", true, "1:1")]
+    [TestCase("bind", false, "65534:65534")]
+    public void AnIdMappedBindInAUserNamespace(string option, bool ownMapping, string owner)
+    {
+        using var host = new TempDir();
+        File.SetUnixFileMode(host.Path, (UnixFileMode)0x1ff);
+        File.WriteAllText(Path.Combine(host.Path, "owned-by-root"), "x");
+        var r = RunShell("stat -c '%u:%g' /mapped/owned-by-root; touch /mapped/made 2>/dev/null && echo made || echo not-made", b =>
+        {
+            b.InUserNamespace();
+            var m = TestBundle.Mount("/mapped", "bind", host.Path, "bind", option);
+            if (ownMapping)
+            {
+                m["uidMappings"] = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = 100001, ["size"] = 65535 });
+                m["gidMappings"] = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = 100001, ["size"] = 65535 });
+            }
+            b.Config["mounts"]!.AsArray().Add(m);
+        });
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        // The container's root is host 100000, which the mount's own mapping (from 100001) does not map back: it cannot write there.
+        Assert.That(r.Stdout, Is.EqualTo($"{owner}\n{(ownMapping ? "not-made" : "made")}\n"), r.ToString());
+        if (!ownMapping)
+        {
+            var made = Runcs.Exec("stat", ["-c", "%u:%g", Path.Combine(host.Path, "made")]);
+            Assert.That(made.Stdout.Trim(), Is.EqualTo(option == "bind" ? "100000:100000" : "0:0"), "what the container's root makes there, as the host sees it");
+        }
+    }
+
+    [Test]
+    public void RidmapMapsTheSubmountsOfAnRbindInAUserNamespace()
+    {
+        using var host = new TempDir();
+        using var sub = new TempDir();
+        File.WriteAllText(Path.Combine(sub.Path, "in-submount"), "x");
+        var subMount = Path.Combine(host.Path, "sub");
+        Directory.CreateDirectory(subMount);
+        Assert.That(Runcs.Exec("mount", ["--bind", sub.Path, subMount]).ExitCode, Is.Zero);
+        try
+        {
+            var r = RunShell("stat -c '%u:%g' /mapped/sub/in-submount", b =>
+            {
+                b.InUserNamespace();
+                b.Config["mounts"]!.AsArray().Add(TestBundle.Mount("/mapped", "bind", host.Path, "rbind", "ridmap"));
+            });
+            Assert.That(r.Stdout, Is.EqualTo("0:0\n"), r.ToString());
+        }
+        finally
+        {
+            Runcs.Exec("umount", [subMount]);
+        }
+    }
+
     [Test]
     public void MountDestinationsAreCreatedInsideTheRootfs()
     {

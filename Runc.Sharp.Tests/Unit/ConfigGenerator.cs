@@ -249,7 +249,7 @@ internal sealed class ConfigGenerator(int seed)
         }
         if (Chance(0.5))
             linux["devices"] = JArr(_r.Next(0, 4), _ => Device());
-        if (Chance(0.2))
+        if (Chance(0.2) && linux["namespaces"]?.AsArray().Any(n => n?["type"]?.GetValue<string>() == "network") == true)
             linux["netDevices"] = new JsonObject { ["eth1"] = new JsonObject { ["name"] = "ceth1" } };
         if (Chance(0.5))
             linux["cgroupsPath"] = Pick(["/runcs/ctr", "nested/ctr", "/a/./b"]);
@@ -283,12 +283,16 @@ internal sealed class ConfigGenerator(int seed)
         if (Chance(0.2))
             linux["personality"] = new JsonObject { ["domain"] = Pick(Known.PersonalityDomains), ["flags"] = new JsonArray() };
         if (Chance(0.2))
+        {
+            var mode = Pick(Known.MemoryPolicyModes);
             linux["memoryPolicy"] = new JsonObject
             {
-                ["mode"] = Pick(Known.MemoryPolicyModes),
-                ["nodes"] = Pick(["0", "0-1", "0,2"]),
+                ["mode"] = mode,
+                // MPOL_DEFAULT and MPOL_LOCAL take no nodes (runc's rule).
+                ["nodes"] = mode is "MPOL_DEFAULT" or "MPOL_LOCAL" ? "" : Pick(["0", "0-1", "0,2"]),
                 ["flags"] = JArr(Subset(Known.MemoryPolicyFlags), Str),
             };
+        }
         return linux;
     }
 

@@ -190,7 +190,7 @@ public class ValidationTests
         yield return Case("linux.readonlyPaths[0]", d => d["linux"]!["readonlyPaths"] = new JsonArray(""), "EmptyReadonlyPath");
         yield return Case("linux.personality.domain", d => d["linux"]!["personality"] = new JsonObject { ["domain"] = "LINUX64" }, "PersonalityDomain");
         yield return Case("linux.memoryPolicy.mode", d => d["linux"]!["memoryPolicy"] = new JsonObject { ["mode"] = "MPOL_ANY" }, "MemoryPolicyMode");
-        yield return Case("linux.memoryPolicy.flags[0]", d => d["linux"]!["memoryPolicy"] = new JsonObject { ["mode"] = "MPOL_BIND", ["flags"] = new JsonArray("MPOL_F_X") }, "MemoryPolicyFlag");
+        yield return Case("linux.memoryPolicy.flags[0]", d => d["linux"]!["memoryPolicy"] = new JsonObject { ["mode"] = "MPOL_BIND", ["nodes"] = "0", ["flags"] = new JsonArray("MPOL_F_X") }, "MemoryPolicyFlag");
         yield return Case("linux.seccomp.flags[0]", d => d["linux"]!["seccomp"] = new JsonObject { ["defaultAction"] = "SCMP_ACT_ALLOW", ["flags"] = new JsonArray("SECCOMP_FILTER_FLAG_FAST") }, "SeccompFlag");
         yield return Case("linux.seccomp.syscalls[0].names", d => d["linux"]!["seccomp"] = Seccomp(call => call.Remove("names")), "SeccompNoNames");
         yield return Case("linux.seccomp.syscalls[0].action", d => d["linux"]!["seccomp"] = Seccomp(call => call["action"] = "SCMP_ACT_PERHAPS"), "SeccompSyscallAction");

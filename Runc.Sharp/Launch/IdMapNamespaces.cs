@@ -11,7 +11,9 @@ public sealed record IdMapFd(int Mount, int Fd);
 /// The user namespaces that id-mapped mounts (idmap, ridmap) map through, made by the
 /// parent before the init starts: a raw child is cloned into a new user namespace and never
 /// released, the parent writes its maps (the mount's own, or the container's), keeps a
-/// descriptor of the namespace and kills the child. The init then only needs the descriptors.
+/// descriptor of the namespace and kills the child; a mount that takes the container's maps
+/// where the container joins a user namespace maps through that one. The init then only
+/// needs the descriptors.
 /// </summary>
 public sealed class IdMapNamespaces : IDisposable
 {
@@ -33,6 +35,12 @@ public sealed class IdMapNamespaces : IDisposable
                 var (uids, gids, what) = mounts[i].UidMappings is { Count: > 0 }
                     ? (mounts[i].UidMappings, mounts[i].GidMappings, $"mounts[{i}]")
                     : (spec.Linux?.UidMappings, spec.Linux?.GidMappings, "linux");
+                // The container's maps are those of the user namespace it joins: map through that one.
+                if (uids is not { Count: > 0 } && JoinedUserNamespace(spec) is { } joined)
+                {
+                    made._fds.Add((i, OpenJoined(joined, i)));
+                    continue;
+                }
                 if (uids is not { Count: > 0 } || gids is not { Count: > 0 })
                     throw new ConfigError($"{SpecReader.ConfigFileName}: mounts[{i}]: an id-mapped mount needs uidMappings and gidMappings, on the mount or for the container's user namespace");
                 made._fds.Add((i, Holder(uids, gids, denySetgroups, what)));
@@ -44,6 +52,21 @@ public sealed class IdMapNamespaces : IDisposable
         {
             if (!ok)
                 made.Dispose();
+        }
+    }
+
+    private static string? JoinedUserNamespace(RuntimeSpec spec) =>
+        spec.Linux?.Namespaces?.FirstOrDefault(n => n.Type == "user" && !string.IsNullOrEmpty(n.Path))?.Path;
+
+    private static FileDescriptor OpenJoined(string path, int mount)
+    {
+        try
+        {
+            return FileDescriptor.Open(path, O.RDONLY | O.CLOEXEC);
+        }
+        catch (SyscallException e)
+        {
+            throw new RuncsException($"mounts[{mount}]: the user namespace to id-map through, {path} (linux.namespaces): {SyscallException.Describe(e.Errno)}");
         }
     }
 

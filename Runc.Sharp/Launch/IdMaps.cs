@@ -40,6 +40,14 @@ public static class IdMaps
         }
     }
 
+    /// <summary>The maps of <paramref name="pid"/>'s user namespace, from /proc (a joined namespace's, whose config has none).</summary>
+    public static IReadOnlyList<IdMapping> OfProcess(int pid, string map) =>
+        File.ReadAllLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/{map}")
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length == 3)
+            .Select(f => new IdMapping { ContainerID = uint.Parse(f[0], CultureInfo.InvariantCulture), HostID = uint.Parse(f[1], CultureInfo.InvariantCulture), Size = uint.Parse(f[2], CultureInfo.InvariantCulture) })
+            .ToList();
+
     /// <summary>The host id that container id 0 maps to (for chowning exec.fifo), or the id itself.</summary>
     public static uint HostIdOfRoot(IReadOnlyList<IdMapping>? maps, uint fallback)
     {

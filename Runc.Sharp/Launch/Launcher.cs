@@ -9,7 +9,7 @@ namespace Runc.Sharp.Launch;
 /// <param name="Cgroups">The cgroups the child enters before it execs the init.</param>
 /// <param name="StateDir">The container's state dir (for <see cref="SelfImage.Create"/>).</param>
 /// <param name="OomScoreAdj">process.oomScoreAdj, written by the parent before the release, through the host's /proc.</param>
-/// <param name="BeforeRelease">Called with the child's pid while it still waits for the release (the systemd scope).</param>
+/// <param name="BeforeRelease">Called with the child's pid while it still waits for the release (the systemd scope, the resctrl group).</param>
 public sealed record LaunchPlan(
     Spec.Linux? Linux,
     NamespacePlan Namespaces,
@@ -23,12 +23,14 @@ public sealed record LaunchPlan(
     Action<string>? Debug = null);
 
 /// <summary>A started init stage: its host pid and the parent's end of the channel.</summary>
-public sealed class LaunchedInit(int pid, InitChannel channel, ChildSteps childSteps) : IDisposable
+public sealed class LaunchedInit(int pid, InitChannel channel, ChildSteps childSteps, IReadOnlyList<int> passedFds) : IDisposable
 {
     public int Pid { get; } = pid;
     public InitChannel Channel { get; } = channel;
     /// <summary>What the raw child did before exec, to name a step that failed.</summary>
     public ChildSteps ChildSteps { get; } = childSteps;
+    /// <summary>The descriptors the init inherited (the same numbers here).</summary>
+    public IReadOnlyList<int> PassedFds { get; } = passedFds;
 
     /// <summary>Hands the init over once the container is recorded: it stops dying with runcs (see <see cref="MessageType.Commit"/>).</summary>
     public void Commit() => Channel.Send(MessageType.Commit);
@@ -47,7 +49,7 @@ public static class Launcher
     public static LaunchedInit Start(LaunchPlan plan, Func<int, InitConfig> prepare)
     {
         var (parentEnd, childEnd) = UnixSocket.SeqPacketPair();
-        using var image = SelfImage.Create(plan.StateDir);
+        using var image = SelfImage.Create(plan.StateDir, plan.Debug);
         var joinFds = new List<(FileDescriptor Fd, string Type)>();
         Spawner.Child? child = null;
         try
@@ -68,21 +70,27 @@ public static class Launcher
             foreach (var fd in inherited.Append(childEnd.Value))
                 SysCall.SetCloexec(fd, false);
             var pidJoin = joinFds.FirstOrDefault(j => j.Type == "pid").Fd;
-            // Only root may enter a pid namespace owned by a user namespace it is not in; a
-            // rootless runcs lets the child join it after the user namespace and fork the init.
-            bool forkInside = pidJoin is not null && joinFds.Any(j => j.Type == "user") && Libc.geteuid() != 0;
-            var childJoinFds = joinFds.Where(j => j.Type != "mount" && (j.Type != "pid" || forkInside)).ToList();
+            bool joinsUser = joinFds.Any(j => j.Type == "user");
             // Time offsets go in before any process enters the time namespace: the child
             // unshares it (and the pid namespace, so the init is still pid 1) and forks the init.
             var offsets = plan.Linux?.TimeOffsets is { Count: > 0 } o && (plan.Namespaces.CloneFlags & Clone.NEWTIME) != 0 ? o : null;
-            ulong unshare = offsets is null ? 0 : plan.Namespaces.CloneFlags & (Clone.NEWTIME | Clone.NEWPID);
+            // New namespaces beside a joined user namespace must be owned by it, or its root
+            // cannot mount (or set a hostname) in them: the child unshares them all after the
+            // join and forks the init.
+            ulong unshare = joinsUser ? plan.Namespaces.CloneFlags
+                : offsets is null ? 0 : plan.Namespaces.CloneFlags & (Clone.NEWTIME | Clone.NEWPID);
+            // A child that forks the init joins the pid namespace itself, so that the fork's pid
+            // is one of the host's; and only root may enter a pid namespace owned by a user
+            // namespace it is not in, which a rootless child can once it joined that user namespace.
+            bool forkInside = pidJoin is not null && (unshare != 0 || joinsUser && Libc.geteuid() != 0);
+            var childJoinFds = joinFds.Where(j => j.Type != "mount" && (j.Type != "pid" || forkInside)).ToList();
             var request = new SpawnRequest(
                 plan.Namespaces.CloneFlags & ~unshare,
                 childJoinFds.Select(j => (j.Fd.Value, NamespacePlan.FlagOf(j.Type))).ToList(),
                 childEnd.Value,
                 image.Value,
                 ["runcs", "init", childEnd.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-                BecomeRootInUserNamespace: plan.Namespaces.NewUser || joinFds.Any(j => j.Type == "user"),
+                BecomeRootInUserNamespace: plan.Namespaces.NewUser || joinsUser,
                 ForkInside: forkInside,
                 UnshareBeforeFork: unshare,
                 TimeOffsets: offsets is null ? null : TimeOffsetsText(offsets),
@@ -114,7 +122,7 @@ public static class Launcher
                 Faults.At(FaultPoint.Released);
                 if (request.Forks)
                     initPid = ReceiveForkedPid(channel, child.Pid, childSteps);
-                launched = new LaunchedInit(initPid, channel, childSteps);
+                launched = new LaunchedInit(initPid, channel, childSteps, inherited);
                 var config = prepare(initPid);
                 SendConfig(launched, config with { HostPid = initPid });
                 Faults.At(FaultPoint.ConfigSent);
@@ -215,7 +223,7 @@ public static class Launcher
                 case MessageType.Debug:
                     debug?.Invoke(msg.Value.Text);
                     break;
-                case MessageType.MountSourceRequest when msg.Value.Payload.Length > 1:
+                case MessageType.MountSourceRequest:
                     SendBindSource(init, msg.Value.Payload);
                     break;
                 case MessageType.Error:
@@ -254,7 +262,7 @@ public static class Launcher
         FileDescriptor tree;
         try
         {
-            tree = BindSources.OpenFor(init.Pid, System.Text.Encoding.UTF8.GetString(request, 1, request.Length - 1), request[0] != 0);
+            tree = BindSources.OpenFor(init.Pid, BindSources.Decode(request), init.PassedFds);
         }
         catch (RuncsException e)
         {

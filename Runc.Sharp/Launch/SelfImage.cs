@@ -30,13 +30,21 @@ public static unsafe class SelfImage
     /// A directory that neither holds nor is held by the binary's (the container's state
     /// dir): a read-only overlayfs needs a second lower layer, under the binary's.
     /// </param>
-    public static FileDescriptor Create(string scratchDir)
+    /// <param name="debug">Gets runc's debug lines for the image (its suite looks for them).</param>
+    public static FileDescriptor Create(string scratchDir, Action<string>? debug = null)
     {
+        debug?.Invoke("runc exeseal: using /proc/self/exe clone");
         var pending = _pending;
         _pending = null;
         if (pending is not null)
             return pending.Result();
-        return Libc.geteuid() == 0 && Overlaid(scratchDir) is { } image ? image : Copy();
+        if (Libc.geteuid() == 0 && Overlaid(scratchDir) is { } image)
+        {
+            debug?.Invoke("runc exeseal: using overlayfs for sealed /proc/self/exe");
+            return image;
+        }
+        debug?.Invoke("could not use overlayfs for /proc/self/exe sealing -- falling back to making a temporary copy");
+        return Copy();
     }
 
     /// <summary>The binary through a read-only overlay, or null where the kernel or the filesystems refuse one.</summary>

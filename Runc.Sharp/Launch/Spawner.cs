@@ -14,9 +14,10 @@ namespace Runc.Sharp.Launch;
 /// parent cannot enter it, the child can once it has joined the user namespace.
 /// </param>
 /// <param name="UnshareBeforeFork">
-/// Namespaces (pid, time) the child unshares for its children, then forks the init into
-/// them (implies <paramref name="ForkInside"/>): a time namespace takes its offsets only
-/// before a process is in it, so the child writes <paramref name="TimeOffsets"/> in between.
+/// Namespaces the child unshares after its joins, then forks the init into them (implies
+/// <paramref name="ForkInside"/>): pid and time, as a time namespace takes its offsets only
+/// before a process is in it, so the child writes <paramref name="TimeOffsets"/> in between;
+/// all of them beside a joined user namespace, so that it owns them.
 /// </param>
 /// <param name="Cgroups">The cgroups the child enters before anything else (none if null).</param>
 /// <param name="ParentChannelFd">The parent's end of the channel, which the child closes so that the parent's death is end of file there.</param>
@@ -333,11 +334,12 @@ public static unsafe partial class Spawner
         // After the release: the parent has written any id maps it had to.
         if (a->MountNsFd >= 0 && Libc.syscall_nogc(Sys.prctl, Pr.SET_DUMPABLE, 0, 0, 0, 0, 0) != 0)
             Fail(a, (byte)ChildStep.NotDumpable);
-        for (int i = 0; i < a->NsCount; i++)
-        {
-            if (Libc.syscall_nogc(Sys.setns, a->NsFds[i], a->NsTypes[i], 0, 0, 0, 0) != 0)
-                Fail(a, (byte)((int)ChildStep.JoinNamespace + i));
-        }
+        // runc's order: the other namespaces while the host's credentials may still enter
+        // them (one owned by another user namespace than the joined one), then the user
+        // namespace, then those only its capabilities let in (rootless).
+        int joined = JoinNamespaces(a, user: false, skipDenied: true, 0);
+        joined = JoinNamespaces(a, user: true, skipDenied: false, joined);
+        JoinNamespaces(a, user: false, skipDenied: false, joined);
         if (a->UnshareFlags != 0 && Libc.syscall_nogc(Sys.unshare, a->UnshareFlags, 0, 0, 0, 0, 0) != 0)
             Fail(a, (byte)ChildStep.Unshare);
         if (a->TimeOffsetsLength > 0)
@@ -382,6 +384,21 @@ public static unsafe partial class Spawner
             Fail(a, (byte)ChildStep.JoinMountNamespace);
         Libc.syscall_nogc(Sys.execveat, a->ImageFd, (long)a->Empty, (long)a->Argv, (long)a->Envp, SysCall.AtEmptyPath, 0);
         Fail(a, (byte)ChildStep.ExecInit);
+    }
+
+    /// <summary>setns into those of the joins (a bit per index in <paramref name="joined"/>) not yet joined; returns the new set.</summary>
+    private static int JoinNamespaces(ChildArgs* a, bool user, bool skipDenied, int joined)
+    {
+        for (int i = 0; i < a->NsCount; i++)
+        {
+            if ((joined & (1 << i)) != 0 || (a->NsTypes[i] == (long)Clone.NEWUSER) != user)
+                continue;
+            if (Libc.syscall_nogc(Sys.setns, a->NsFds[i], a->NsTypes[i], 0, 0, 0, 0) == 0)
+                joined |= 1 << i;
+            else if (!skipDenied || *ErrnoLocation() != Errno.EPERM)
+                Fail(a, (byte)((int)ChildStep.JoinNamespace + i));
+        }
+        return joined;
     }
 
     private static void Fail(ChildArgs* a, byte step)

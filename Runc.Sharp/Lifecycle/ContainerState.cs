@@ -41,4 +41,6 @@ public sealed record ContainerState
     public bool Creating { get; init; }
     /// <summary>Without a mount namespace: the mount ids at or below the rootfs before create, which delete of a half-made container leaves.</summary>
     public IReadOnlyList<int>? HostMountsBefore { get; init; }
+    /// <summary>The resctrl groups runcs made for linux.intelRdt, recorded before they are made; delete removes them.</summary>
+    public IReadOnlyList<string>? ResctrlDirs { get; init; }
 }

@@ -67,18 +67,40 @@ public static class CreateChecks
         }
     }
 
-    /// <summary>Settings runcs cannot apply yet are refused here, never ignored.</summary>
-    public static void Unsupported(RuntimeSpec spec)
+    /// <summary>Moving a host network device needs the host's CAP_NET_ADMIN: not for a rootless container (runc's rule).</summary>
+    public static void NetDevicesNotRootless(RuntimeSpec spec, bool rootless)
     {
-        var linux = spec.Linux;
-        string? what =
-            linux?.IntelRdt is not null ? "linux.intelRdt"
-            : linux?.NetDevices is { Count: > 0 } ? "linux.netDevices"
-            : linux?.MemoryPolicy is not null ? "linux.memoryPolicy"
-            : linux?.Personality?.Flags is { Count: > 0 } ? "linux.personality.flags"
-            : null;
-        if (what is not null)
-            throw new ConfigError($"{SpecReader.ConfigFileName}: {what}: not supported by runcs yet");
+        if (rootless && spec.Linux?.NetDevices is { Count: > 0 })
+            throw new ConfigError($"{SpecReader.ConfigFileName}: linux.netDevices: network devices are not supported for rootless containers");
+    }
+
+    /// <summary>
+    /// linux.memoryPolicy's nodes must be online here, unless a flag makes them relative to
+    /// the cpuset or kept for later (MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES); the kernel
+    /// would only say "invalid argument".
+    /// </summary>
+    public static void MemoryPolicyNodesOnline(RuntimeSpec spec, string onlineFile = "/sys/devices/system/node/online")
+    {
+        if (spec.Linux?.MemoryPolicy is not { } mp || mp.Flags?.Any(f => f is "MPOL_F_RELATIVE_NODES" or "MPOL_F_STATIC_NODES") == true)
+            return;
+        var wanted = BitList.TryParse(mp.Nodes ?? "", Known.MemoryPolicyNodes);
+        if (wanted is null || BitList.Count(wanted) == 0)
+            return;
+        var onlineText = File.Exists(onlineFile) ? File.ReadAllText(onlineFile).Trim() : "0";
+        var online = BitList.TryParse(onlineText, Known.MemoryPolicyNodes) ?? [];
+        for (int node = 0; node < Known.MemoryPolicyNodes; node++)
+        {
+            bool isOnline = node / 8 < online.Length && (online[node / 8] & (1 << (node % 8))) != 0;
+            if ((wanted[node / 8] & (1 << (node % 8))) != 0 && !isOnline)
+                throw new ConfigError($"{SpecReader.ConfigFileName}: linux.memoryPolicy.nodes: node {node} is not online on this host (online: {onlineText})");
+        }
+    }
+
+    /// <summary>The runtime-spec defines no personality flag yet; runc warns and goes on, in these words.</summary>
+    public static void WarnPersonalityFlags(RuntimeSpec spec, Action<string> warn)
+    {
+        if (spec.Linux?.Personality?.Flags is { Count: > 0 } flags)
+            warn($"ignoring unsupported personality flags: [{string.Join(' ', flags)}] because personality flag has not supported at this time");
     }
 
     /// <summary>LISTEN_FDS sockets then --preserve-fds: every one must be open.</summary>

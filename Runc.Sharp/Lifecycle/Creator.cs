@@ -4,6 +4,8 @@ using Runc.Sharp.Cgroups.Systemd;
 using Runc.Sharp.Launch;
 using Runc.Sharp.Linux;
 using Runc.Sharp.Linux.Native;
+using Runc.Sharp.Linux.Network;
+using Runc.Sharp.Linux.Resctrl;
 using Runc.Sharp.Linux.Seccomp;
 using Runc.Sharp.Spec;
 
@@ -28,7 +30,10 @@ public static class Creator
         var rootfs = CreateChecks.Rootfs(r, spec);
         CreateChecks.Console(r, spec);
         CreateChecks.WarnUnknownCapabilities(spec, o.Warn);
-        CreateChecks.Unsupported(spec);
+        CreateChecks.WarnPersonalityFlags(spec, o.Warn);
+        CreateChecks.NetDevicesNotRootless(spec, o.IsRootless);
+        CreateChecks.MemoryPolicyNodesOnline(spec);
+        var resctrl = ResctrlGroup.Plan(spec.Linux?.IntelRdt, r.Id, spec.Linux?.IntelRdt is null ? null : ResctrlGroup.HostRoot());
         CreateChecks.RootlessMappings(spec, o.IsRootless);
         var (extraFds, extraEnv) = CreateChecks.ExtraFds(r.PreserveFds);
         var scope = ContainerCgroups.SystemdScopeFor(r.Id, spec.Linux, o.SystemdCgroup, o.IsRootless);
@@ -47,7 +52,7 @@ public static class Creator
         try
         {
             undo.Add(() => StateStore.Remove(held));
-            var created = Launch(o, r, spec, rootfs, cgroups, scope, extraFds, extraEnv, held, undo);
+            var created = Launch(o, r, spec, rootfs, cgroups, scope, resctrl, extraFds, extraEnv, held, undo);
             undo.Clear();
             return created;
         }
@@ -57,8 +62,44 @@ public static class Creator
         }
     }
 
+    /// <summary>
+    /// linux.netDevices, once the init's network namespace exists and before the init is
+    /// configured: a joined one by its path (the child may not have entered it yet), a new one
+    /// through the init, which was born in it. A create that fails after this ends a new
+    /// namespace, which returns a physical device to the host.
+    /// </summary>
+    private static void MoveNetDevices(Spec.Linux? linux, int initPid)
+    {
+        if (linux?.NetDevices is not { Count: > 0 } devices)
+            return;
+        var joined = linux.Namespaces?.FirstOrDefault(n => n.Type == "network" && !string.IsNullOrEmpty(n.Path))?.Path;
+        using var netns = FileDescriptor.Open(joined ?? $"/proc/{initPid.ToString(CultureInfo.InvariantCulture)}/ns/net", O.RDONLY);
+        foreach (var (name, device) in devices)
+            NetDevices.Move(name, device?.Name, netns.Value, $"linux.netDevices.{name}");
+    }
+
+    private static string? JoinedUserNamespace(RuntimeSpec spec) =>
+        spec.Linux?.Namespaces?.FirstOrDefault(n => n.Type == "user" && !string.IsNullOrEmpty(n.Path))?.Path;
+
+    /// <summary>
+    /// exec.fifo is opened by the init as its user namespace's root, which for a joined
+    /// namespace only the maps of a process in it name: the init's, read before it opens the
+    /// fifo, once it is in that namespace (a child that does not fork joins it after its release).
+    /// </summary>
+    private static void ChownForJoinedRoot(string fifoPath, int initPid, string userns)
+    {
+        var pid = initPid.ToString(CultureInfo.InvariantCulture);
+        var wanted = SysCall.Stat(userns, "linux.namespaces user path");
+        for (int i = 0; i < 500 && SysCall.Stat($"/proc/{pid}/ns/user", "the init's user namespace") is var seen && (seen.Ino != wanted.Ino || seen.Dev != wanted.Dev); i++)
+            Thread.Sleep(2);
+        var uid = IdMaps.HostIdOfRoot(IdMaps.OfProcess(initPid, "uid_map"), 0);
+        var gid = IdMaps.HostIdOfRoot(IdMaps.OfProcess(initPid, "gid_map"), 0);
+        if (Libc.fchownat(-100, fifoPath, uid, gid, 0) != 0)
+            throw SyscallException.FromLast("chown", fifoPath);
+    }
+
     private static CreatedContainer Launch(RuntimeOptions o, CreateRequest r, RuntimeSpec spec, string rootfs,
-        FsCgroupManager cgroups, ScopePlan? scope, int extraFds, IReadOnlyList<string> extraEnv, ContainerLock held, Undo undo)
+        FsCgroupManager cgroups, ScopePlan? scope, ResctrlGroup? resctrl, int extraFds, IReadOnlyList<string> extraEnv, ContainerLock held, Undo undo)
     {
         using var seccomp = SeccompCompilation.Start(spec.Linux?.Seccomp, o.Store.Root);
         var fifoPath = o.Store.FifoOf(r.Id);
@@ -92,6 +133,7 @@ public static class Creator
             SharedPidNamespace = spec.Linux?.Namespaces?.Any(n => n.Type == "pid" && string.IsNullOrEmpty(n.Path)) != true,
             Creating = true,
             HostMountsBefore = hostMountNamespace ? HostMounts.IdsBelow(rootfs) : null,
+            ResctrlDirs = resctrl?.OwnedDirs,
         };
         o.Store.Write(held, state);
         Faults.At(FaultPoint.Recorded);
@@ -101,6 +143,8 @@ public static class Creator
         undo.Add(() => cgroups.Destroy(existed));
         if (scope is not null)
             undo.Add(() => StopScope(scope.Unit, o.Warn));
+        if (resctrl is not null)
+            undo.Add(() => ResctrlGroup.Destroy(resctrl.OwnedDirs));
         // A rootless container without delegated cgroups has none (ContainerCgroups.ForRootless);
         // with them, the device rules are skipped: writing them needs CAP_SYS_ADMIN (runc does the same).
         // A systemd scope that allows every device has no devices cgroup (ScopeProperties.Devices).
@@ -140,10 +184,14 @@ public static class Creator
         using var childCgroups = new ChildCgroups(cgroups.Paths, fresh: ContainerCgroups.UnifiedIsNew(cgroups.Paths, existed));
         var plan = new LaunchPlan(spec.Linux, namespaces, inherited, DenySetgroups: Libc.geteuid() != 0, childCgroups, o.Store.DirOf(r.Id),
             spec.Process?.OomScoreAdj,
-            BeforeRelease: scope is null ? null : pid =>
+            BeforeRelease: scope is null && resctrl is null ? null : pid =>
             {
-                SystemdScope.Start(scope, pid, r.Id);
-                SetLimits();
+                if (scope is not null)
+                {
+                    SystemdScope.Start(scope, pid, r.Id);
+                    SetLimits();
+                }
+                resctrl?.Apply(pid);
             },
             Debug: o.Debug);
 
@@ -158,6 +206,9 @@ public static class Creator
         {
             init = Launcher.Start(plan, childPid =>
             {
+                MoveNetDevices(spec.Linux, childPid);
+                if (JoinedUserNamespace(spec) is { } userns)
+                    ChownForJoinedRoot(fifoPath, childPid, userns);
                 hookState = HookStates.Json(state, ContainerStatus.Created, childPid);
                 return config with { HookState = hookState };
             });

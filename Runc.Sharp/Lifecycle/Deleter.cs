@@ -1,5 +1,6 @@
 using Runc.Sharp.Linux;
 using Runc.Sharp.Linux.Native;
+using Runc.Sharp.Linux.Resctrl;
 
 namespace Runc.Sharp.Lifecycle;
 
@@ -76,6 +77,8 @@ public static class Deleter
         if (ContainerCgroups.SystemdUnitOf(state) is { } unit)
             Cgroups.Systemd.SystemdScope.Stop(unit);
         cgroups.Destroy(state.PreexistingCgroups ?? []);
+        if (state.ResctrlDirs is { Count: > 0 } resctrl)
+            ResctrlGroup.Destroy(resctrl);
         Faults.At(FaultPoint.CgroupsRemoved);
         HookStates.RunPoststop(state.Hooks, HookStates.Json(state, ContainerStatus.Stopped, 0), o.Warn);
         StateStore.Remove(held);

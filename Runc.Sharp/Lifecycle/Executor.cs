@@ -4,6 +4,7 @@ using Runc.Sharp.Linux;
 using Runc.Sharp.Linux.Seccomp;
 using Runc.Sharp.Linux.Native;
 using Runc.Sharp.Linux.Process;
+using Runc.Sharp.Linux.Resctrl;
 using Runc.Sharp.Spec;
 
 namespace Runc.Sharp.Lifecycle;
@@ -104,6 +105,7 @@ public static class Executor
         var plan = new LaunchPlan(spec.Linux, new NamespacePlan(0, false, joins), inherited,
             DenySetgroups: false, childCgroups, o.Store.DirOf(r.Id), process.OomScoreAdj,
             InitialAffinity: process.ExecCPUAffinity?.Initial is { Length: > 0 } initial ? Affinity.Parse(initial, "process.execCPUAffinity.initial") : null,
+            BeforeRelease: config.Linux?.IntelRdt is { } rdt ? ResctrlGroup.Plan(rdt, r.Id, ResctrlGroup.HostRoot())!.Join : null,
             Debug: o.Debug);
         o.Debug?.Invoke($"nsexec container setup: cloning an exec init into {r.Id} (joins: {string.Join(", ", joins.Select(j => j.Type))})");
         using var init = Launcher.Start(plan, _ => initConfig);

@@ -38,6 +38,7 @@ internal static class StateJson
         w.WriteBoolean("sharedPidNamespace"u8, s.SharedPidNamespace);
         w.WriteBoolean("creating"u8, s.Creating);
         Ints(w, "hostMountsBefore"u8, s.HostMountsBefore);
+        Strings(w, "resctrlDirs"u8, s.ResctrlDirs);
         w.WriteEndObject();
     }, indented: false);
 
@@ -96,6 +97,7 @@ internal static class StateJson
                 case "sharedPidNamespace": s = s with { SharedPidNamespace = Bool(ref r) }; break;
                 case "creating": s = s with { Creating = Bool(ref r) }; break;
                 case "hostMountsBefore": s = s with { HostMountsBefore = Ints(ref r) }; break;
+                case "resctrlDirs": s = s with { ResctrlDirs = Strings(ref r) }; break;
                 default: r.Skip(); break;
             }
         }

@@ -79,15 +79,21 @@ public static unsafe class SysCall
     /// <param name="mapSubmounts">ridmap: they are id-mapped too, not only the top mount.</param>
     public static void MountIdMapped(string source, int targetFd, int userNamespaceFd, bool cloneSubmounts, bool mapSubmounts, string describe)
     {
-        const ulong MountAttrIdmap = 0x00100000;
         using var clone = OpenTreeClone(source, cloneSubmounts, describe);
+        IdMap(clone.Value, userNamespaceFd, mapSubmounts, describe);
+        MoveMount(clone.Value, targetFd, describe);
+    }
+
+    /// <summary>mount_setattr MOUNT_ATTR_IDMAP on a detached tree: ids as <paramref name="userNamespaceFd"/>'s maps say.</summary>
+    public static void IdMap(int treeFd, int userNamespaceFd, bool mapSubmounts, string describe)
+    {
+        const ulong MountAttrIdmap = 0x00100000;
         var attr = new MountAttrStruct { AttrSet = MountAttrIdmap, UsernsFd = (ulong)userNamespaceFd };
         fixed (byte* empty = Utf8(""))
         {
-            if (Libc.syscall(Sys.mount_setattr, clone.Value, (long)empty, AtEmptyPath | (mapSubmounts ? AtRecursive : 0), (long)&attr, sizeof(MountAttrStruct), 0) != 0)
+            if (Libc.syscall(Sys.mount_setattr, treeFd, (long)empty, AtEmptyPath | (mapSubmounts ? AtRecursive : 0), (long)&attr, sizeof(MountAttrStruct), 0) != 0)
                 throw SyscallException.FromLast("mount_setattr MOUNT_ATTR_IDMAP", describe);
         }
-        MoveMount(clone.Value, targetFd, describe);
     }
 
     /// <summary>open_tree OPEN_TREE_CLONE: a detached copy of the mount at <paramref name="source"/> (its submounts too when recursive).</summary>
@@ -150,6 +156,15 @@ public static unsafe class SysCall
         StatFs st;
         if (Libc.statfs(path, &st) != 0)
             throw SyscallException.FromLast("statfs", path);
+        return st;
+    }
+
+    /// <summary>stat(2), following symlinks (a /proc/PID/ns file is one).</summary>
+    public static Stat Stat(string path, string describe)
+    {
+        Stat st;
+        if (Libc.fstatat(-100, path, &st, 0) != 0)
+            throw SyscallException.FromLast("stat", $"{path} ({describe})");
         return st;
     }
 

@@ -19,7 +19,8 @@ public sealed record LinuxFeatures(
     SeccompFeatures Seccomp,
     EnabledFeature Apparmor,
     EnabledFeature Selinux,
-    EnabledFeature IntelRdt,
+    IntelRdtFeatures IntelRdt,
+    MemoryPolicyFeatures MemoryPolicy,
     MountExtensions MountExtensions,
     EnabledFeature NetDevices);
 
@@ -34,6 +35,10 @@ public sealed record SeccompFeatures(
     IReadOnlyList<string> SupportedFlags);
 
 public sealed record EnabledFeature(bool Enabled);
+
+public sealed record IntelRdtFeatures(bool Enabled, bool Schemata, bool Monitoring);
+
+public sealed record MemoryPolicyFeatures(IReadOnlyList<string> Modes, IReadOnlyList<string> Flags);
 
 public sealed record MountExtensions(EnabledFeature Idmap);
 

@@ -15,12 +15,17 @@ public static class Known
     public static readonly string[] SchedulerPolicies =
         ["SCHED_OTHER", "SCHED_FIFO", "SCHED_RR", "SCHED_BATCH", "SCHED_ISO", "SCHED_IDLE", "SCHED_DEADLINE"];
 
+    /// <summary>set_mempolicy's modes; the index is the kernel's number (MPOL_DEFAULT = 0).</summary>
     public static readonly string[] MemoryPolicyModes =
-        ["MPOL_DEFAULT", "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE", "MPOL_PREFERRED",
-         "MPOL_PREFERRED_MANY", "MPOL_LOCAL"];
+        ["MPOL_DEFAULT", "MPOL_PREFERRED", "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_LOCAL",
+         "MPOL_PREFERRED_MANY", "MPOL_WEIGHTED_INTERLEAVE"];
 
+    /// <summary>set_mempolicy's mode flags; flag i is the kernel's bit 13 + i (MPOL_F_NUMA_BALANCING = 1 &lt;&lt; 13).</summary>
     public static readonly string[] MemoryPolicyFlags =
         ["MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES"];
+
+    /// <summary>Memory nodes set_mempolicy takes: the bits of the mask runcs passes (glibc's 1,024 less the one the kernel drops).</summary>
+    public const int MemoryPolicyNodes = 1023;
 
     public static readonly string[] PersonalityDomains = ["LINUX", "LINUX32"];
 

@@ -48,6 +48,26 @@ internal static class LinuxChecks
             yield return new("domainname", "setting a domainname needs a uts namespace in linux.namespaces");
     }
 
+    /// <summary>linux.netDevices, runc's rules: a network namespace to move them into, and names the kernel takes.</summary>
+    public static IEnumerable<ValidationError> NetDevices(RuntimeSpec s)
+    {
+        if (s.Linux?.NetDevices is not { Count: > 0 } devices)
+            yield break;
+        if (!HasNamespace(s, "network"))
+            yield return new("linux.netDevices", "unable to move network devices without a network namespace in linux.namespaces");
+        foreach (var (name, device) in devices)
+        {
+            if (!ValidDeviceName(name))
+                yield return new($"linux.netDevices.{name}", $"invalid network device name \"{name}\"");
+            if (device?.Name is { Length: > 0 } rename && !ValidDeviceName(rename))
+                yield return new($"linux.netDevices.{name}.name", $"invalid network device name \"{rename}\"");
+        }
+    }
+
+    /// <summary>The kernel's dev_valid_name: 1 to 15 bytes, not "." or "..", no '/', ':' or white space.</summary>
+    private static bool ValidDeviceName(string name) =>
+        name.Length is > 0 and < 16 && name is not ("." or "..") && !name.Any(c => c is '/' or ':' || char.IsWhiteSpace(c));
+
     public static IEnumerable<ValidationError> TimeOffsets(RuntimeSpec s)
     {
         var offsets = s.Linux?.TimeOffsets;
@@ -137,18 +157,27 @@ internal static class LinuxChecks
             yield return new("linux.personality.domain", $"unknown domain \"{p.Domain}\" (LINUX or LINUX32)");
     }
 
+    /// <summary>linux.memoryPolicy in runc's words; the node count each mode needs is runc's rule, before the kernel's.</summary>
     public static IEnumerable<ValidationError> MemoryPolicy(RuntimeSpec s)
     {
         if (s.Linux?.MemoryPolicy is not { } mp)
             yield break;
         if (Array.IndexOf(Known.MemoryPolicyModes, mp.Mode) < 0)
-            yield return new("linux.memoryPolicy.mode", $"unknown mode \"{mp.Mode}\"");
+            yield return new("linux.memoryPolicy.mode", $"invalid memory policy mode \"{mp.Mode}\"");
+        var nodes = BitList.TryParse(mp.Nodes ?? "", Known.MemoryPolicyNodes);
+        if (nodes is null)
+            yield return new("linux.memoryPolicy.nodes", $"invalid memory policy nodes \"{mp.Nodes}\" (a node list such as \"0-3,7\", nodes below {Known.MemoryPolicyNodes})");
         var flags = mp.Flags;
         for (int i = 0; flags is not null && i < flags.Count; i++)
         {
             if (Array.IndexOf(Known.MemoryPolicyFlags, flags[i]) < 0)
-                yield return new($"linux.memoryPolicy.flags[{i}]", $"unknown flag \"{flags[i]}\"");
+                yield return new($"linux.memoryPolicy.flags[{i}]", $"invalid memory policy flag \"{flags[i]}\"");
         }
+        int count = nodes is null ? -1 : BitList.Count(nodes);
+        if (mp.Mode is "MPOL_DEFAULT" or "MPOL_LOCAL" && count > 0)
+            yield return new("linux.memoryPolicy.nodes", $"memory policy mode requires 0 nodes but got {count}");
+        if (mp.Mode is "MPOL_BIND" or "MPOL_INTERLEAVE" or "MPOL_PREFERRED_MANY" or "MPOL_WEIGHTED_INTERLEAVE" && count == 0)
+            yield return new("linux.memoryPolicy.nodes", "memory policy mode requires at least one node but got 0");
     }
 
     public static IEnumerable<ValidationError> Seccomp(RuntimeSpec s)

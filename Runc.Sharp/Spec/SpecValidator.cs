@@ -32,6 +32,7 @@ public static class SpecValidator
         LinuxChecks.Namespaces,
         LinuxChecks.IdMappingsNeedUserNamespace,
         LinuxChecks.HostnameNeedsUts,
+        LinuxChecks.NetDevices,
         LinuxChecks.TimeOffsets,
         LinuxChecks.Devices,
         LinuxChecks.DeviceRules,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Runc.Sharp.Linux.Resctrl;
 using Runc.Sharp.Linux.Seccomp;
 using Runc.Sharp.Spec;
 
@@ -32,9 +33,11 @@ public static class FeaturesCommand
                 SupportedFlags: SeccompFilter.SupportedFlags),
             Apparmor: new EnabledFeature(false),
             Selinux: new EnabledFeature(false),
-            IntelRdt: new EnabledFeature(false),
+            // True only where resctrl is mounted: a config with linux.intelRdt is refused elsewhere.
+            IntelRdt: ResctrlGroup.HostRoot() is null ? new IntelRdtFeatures(false, false, false) : new IntelRdtFeatures(true, true, true),
+            MemoryPolicy: new MemoryPolicyFeatures(Known.MemoryPolicyModes, Known.MemoryPolicyFlags),
             MountExtensions: new MountExtensions(new EnabledFeature(true)),
-            NetDevices: new EnabledFeature(false)),
+            NetDevices: new EnabledFeature(true)),
         Annotations: new Dictionary<string, string>
         {
             ["org.opencontainers.runcs.version"] = VersionText.Version,

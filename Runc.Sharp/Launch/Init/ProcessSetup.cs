@@ -12,6 +12,8 @@ public static class ProcessSetup
         ProcessAttributes.CheckRlimits(p.Rlimits);
         if (c.Spec.Linux?.Personality is { } persona)
             ProcessAttributes.SetPersonality(persona);
+        if (c.Spec.Linux?.MemoryPolicy is { } memoryPolicy)
+            ProcessAttributes.SetMemoryPolicy(memoryPolicy);
         if (p.IoPriority is { } io)
             ProcessAttributes.SetIoPriority(io);
         if (p.Scheduler is { } sched)

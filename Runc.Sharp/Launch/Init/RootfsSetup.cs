@@ -26,7 +26,7 @@ public static class RootfsSetup
         {
             var ctx = new MountContext(c.Bundle, c.NewUserNamespace, c.PrivateCgroupNamespace, c.CgroupSources,
                 c.IdMapFds.ToDictionary(f => f.Mount, f => f.Fd),
-                c.NewUserNamespace ? (source, recursive) => BindSourceFromParent(channel, source, recursive) : null);
+                c.NewUserNamespace ? request => BindSourceFromParent(channel, request) : null);
             var mounts = spec.Mounts ?? [];
             for (int i = 0; i < mounts.Count; i++)
                 MountApplier.Apply(root, ReadonlyDev(mounts[i]) ? mounts[i] with { Options = mounts[i].Options!.Where(o => o != "ro").ToList() } : mounts[i], i, ctx);
@@ -52,12 +52,12 @@ public static class RootfsSetup
     }
 
     /// <summary>The init's half of <see cref="BindSources"/>: ask, then take the tree; an Error reply means the parent reports it.</summary>
-    private static FileDescriptor BindSourceFromParent(InitChannel channel, string source, bool recursive)
+    private static FileDescriptor BindSourceFromParent(InitChannel channel, BindSourceRequest request)
     {
-        channel.Send(MessageType.MountSourceRequest, [(byte)(recursive ? 1 : 0), .. System.Text.Encoding.UTF8.GetBytes(source)]);
+        channel.Send(MessageType.MountSourceRequest, BindSources.Encode(request));
         if (channel.Receive() is not { Type: MessageType.MountSourceFollows })
             throw new ParentGone();
-        return new FileDescriptor(UnixSocket.RecvFd(channel.Fd.Value, $"bind source {source} from runcs"));
+        return new FileDescriptor(UnixSocket.RecvFd(channel.Fd.Value, $"bind source {request.Source} from runcs"));
     }
 
     public static void SwitchRoot(InitConfig c)

@@ -5,8 +5,10 @@ namespace Runc.Sharp.Linux.Mounts;
 /// <summary>What a mount needs to know about the container beyond the mount entry itself.</summary>
 /// <param name="IdMapNamespaces">For each id-mapped mount (by index in mounts), the user namespace descriptor to map through.</param>
 /// <param name="BindSourceFromRuntime">
-/// In a user namespace: a bind source the init may not reach (a directory only the host's
-/// root can enter), opened as a detached tree by runcs, which can (source path, recursive).
+/// In a user namespace: a bind source opened as a detached tree by runcs, with the host's
+/// credentials the init lacks there: one the init may not reach (a directory only the host's
+/// root can enter), and every id-mapped one (mount_setattr needs CAP_SYS_ADMIN where the
+/// filesystem was mounted).
 /// </param>
 public sealed record MountContext(
     string Bundle,
@@ -14,7 +16,10 @@ public sealed record MountContext(
     bool PrivateCgroupNamespace,
     IReadOnlyList<CgroupMountSource> CgroupSources,
     IReadOnlyDictionary<int, int> IdMapNamespaces,
-    Func<string, bool, FileDescriptor>? BindSourceFromRuntime = null);
+    Func<BindSourceRequest, FileDescriptor>? BindSourceFromRuntime = null);
+
+/// <summary>A bind source as a detached tree: its submounts too (rbind), and id-mapped through a user namespace descriptor (-1: not), its submounts too (ridmap).</summary>
+public sealed record BindSourceRequest(string Source, bool Recursive, int IdMapUserNamespaceFd = -1, bool MapSubmounts = false);
 
 /// <summary>One hierarchy to show at /sys/fs/cgroup/&lt;Name&gt;: the controllers option of a fresh
 /// cgroup mount, or the host directory to bind when the container has no cgroup namespace.</summary>
@@ -39,8 +44,12 @@ public static class MountApplier
         var source = m.Source ?? "";
         if (opts.IsBind && !source.StartsWith('/'))
             source = Path.Combine(ctx.Bundle, source);
-        using var tree = opts.IsBind && !opts.IdMap && ctx.BindSourceFromRuntime is { } fromRuntime && Denied(source)
-            ? fromRuntime(source, (opts.Set & MountFlags.Rec) != 0)
+        int idmapUserns = -1;
+        if (opts.IdMap && (!opts.IsBind || !ctx.IdMapNamespaces.TryGetValue(index, out idmapUserns)))
+            throw new RuncsException($"{what}: an id-mapped mount must be a bind mount");
+        bool cloneSubmounts = (opts.Set & MountFlags.Rec) != 0 || opts.RecursiveIdMap;
+        using var tree = opts.IsBind && ctx.BindSourceFromRuntime is { } fromRuntime && (opts.IdMap || Denied(source))
+            ? fromRuntime(new BindSourceRequest(source, cloneSubmounts, idmapUserns, opts.RecursiveIdMap))
             : null;
         bool sourceIsDir = !opts.IsBind || (tree is not null ? (SysCall.FStat(tree.Value, source).Mode & 0xF000) == 0x4000 : Directory.Exists(source));
         if (opts.IsBind && tree is null && !sourceIsDir && !File.Exists(source))
@@ -52,14 +61,10 @@ public static class MountApplier
         {
             var targetPath = SysCall.FdPath(target.Value);
             var describe = $"{source} on {m.Destination} ({what})";
-            if (opts.IdMap)
-            {
-                if (!opts.IsBind || !ctx.IdMapNamespaces.TryGetValue(index, out var userns))
-                    throw new RuncsException($"{what}: an id-mapped mount must be a bind mount");
-                SysCall.MountIdMapped(source, target.Value, userns, (opts.Set & MountFlags.Rec) != 0 || opts.RecursiveIdMap, opts.RecursiveIdMap, describe);
-            }
-            else if (tree is not null)
+            if (tree is not null)
                 SysCall.MoveMount(tree.Value, target.Value, describe);
+            else if (opts.IdMap)
+                SysCall.MountIdMapped(source, target.Value, idmapUserns, cloneSubmounts, opts.RecursiveIdMap, describe);
             else if (opts.IsBind)
             {
                 var bindFlags = (ulong)(MountFlags.Bind | (opts.Set & MountFlags.Rec));

@@ -16,19 +16,9 @@ public static unsafe class Affinity
     /// <summary>The mask of a cpu list; a malformed list is a config error naming <paramref name="path"/>.</summary>
     public static byte[] Parse(string cpus, string path)
     {
-        var mask = new byte[MaskBytes];
-        var parts = cpus.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (parts.Length == 0)
-            throw new ConfigError($"{path}: invalid cpu list \"{cpus}\"");
-        foreach (var part in parts)
-        {
-            var range = part.Split('-');
-            if (range.Length > 2 || !int.TryParse(range[0], out var lo) || !int.TryParse(range[^1], out var hi) || lo < 0 || hi >= MaskBytes * 8 || lo > hi)
-                throw new ConfigError($"{path}: invalid cpu list \"{cpus}\"");
-            for (int c = lo; c <= hi; c++)
-                mask[c / 8] |= (byte)(1 << (c % 8));
-        }
-        return mask;
+        return BitList.TryParse(cpus, MaskBytes * 8) is { } mask && BitList.Count(mask) > 0
+            ? mask
+            : throw new ConfigError($"{path}: invalid cpu list \"{cpus}\"");
     }
 
     /// <summary>Sets the affinity of <paramref name="tid"/> (0: the calling thread).</summary>

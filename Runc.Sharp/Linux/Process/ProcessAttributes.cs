@@ -76,6 +76,26 @@ public static unsafe class ProcessAttributes
             throw SyscallException.FromLast("personality", "linux.personality");
     }
 
+    /// <summary>
+    /// linux.memoryPolicy: set_mempolicy(mode | flags, nodes) for this process and what it
+    /// execs (runc 1.4); the names were validated, and each one's index is the kernel's number
+    /// (<see cref="Known.MemoryPolicyModes"/>, <see cref="Known.MemoryPolicyFlags"/>).
+    /// </summary>
+    public static void SetMemoryPolicy(MemoryPolicy mp)
+    {
+        long mode = Array.IndexOf(Known.MemoryPolicyModes, mp.Mode);
+        foreach (var flag in mp.Flags ?? [])
+            mode |= 1L << (13 + Array.IndexOf(Known.MemoryPolicyFlags, flag));
+        var nodes = BitList.TryParse(mp.Nodes ?? "", Known.MemoryPolicyNodes)!;
+        bool none = BitList.Count(nodes) == 0;
+        fixed (byte* mask = nodes)
+        {
+            // maxnode counts one bit more than the mask holds: the kernel drops the last.
+            if (Libc.syscall(Sys.set_mempolicy, mode, none ? 0 : (long)mask, none ? 0 : Known.MemoryPolicyNodes + 1, 0, 0, 0) != 0)
+                throw SyscallException.FromLast("set_mempolicy", $"linux.memoryPolicy (mode {mp.Mode}, nodes \"{mp.Nodes}\")");
+        }
+    }
+
     public static void SetIoPriority(IoPriority io)
     {
         long cls = io.Class switch { "IOPRIO_CLASS_RT" => 1, "IOPRIO_CLASS_BE" => 2, _ => 3 };
