@@ -133,10 +133,11 @@ public class RootfsTests
         using var host = new TempDir();
         File.SetUnixFileMode(host.Path, (UnixFileMode)0x1ff);
         File.WriteAllText(Path.Combine(host.Path, "owned-by-root"), "x");
-        var r = RunShell("stat -c '%u:%g' /mapped/owned-by-root; touch /mapped/made 2>/dev/null && echo made || echo not-made", b =>
+        var r = RunShell("stat -c '%u:%g' /home/user/owned-by-root; touch /home/user/made 2>/dev/null && echo made || echo not-made", b =>
         {
             b.InUserNamespace();
-            var m = TestBundle.Mount("/mapped", "bind", host.Path, "bind", option);
+            // A mount point the rootfs has: the container's root (host 100000) cannot make one in the host's rootfs.
+            var m = TestBundle.Mount("/home/user", "bind", host.Path, "bind", option);
             if (ownMapping)
             {
                 m["uidMappings"] = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = 100001, ["size"] = 65535 });
@@ -165,10 +166,10 @@ public class RootfsTests
         Assert.That(Runcs.Exec("mount", ["--bind", sub.Path, subMount]).ExitCode, Is.Zero);
         try
         {
-            var r = RunShell("stat -c '%u:%g' /mapped/sub/in-submount", b =>
+            var r = RunShell("stat -c '%u:%g' /home/user/sub/in-submount", b =>
             {
                 b.InUserNamespace();
-                b.Config["mounts"]!.AsArray().Add(TestBundle.Mount("/mapped", "bind", host.Path, "rbind", "ridmap"));
+                b.Config["mounts"]!.AsArray().Add(TestBundle.Mount("/home/user", "bind", host.Path, "rbind", "ridmap"));
             });
             Assert.That(r.Stdout, Is.EqualTo("0:0\n"), r.ToString());
         }

@@ -89,8 +89,8 @@ public class UserNamespaceJoinTests
         using var target = Target();
         using var host = new TempDir();
         File.WriteAllText(Path.Combine(host.Path, "owned-by-root"), "x");
-        using var b = Joining($"/proc/{Pid(target)}/ns/user", "stat", "-c", "%u:%g", "/mapped/owned-by-root");
-        b.Config["mounts"]!.AsArray().Add(TestBundle.Mount("/mapped", "bind", host.Path, "bind", "idmap"));
+        using var b = Joining($"/proc/{Pid(target)}/ns/user", "stat", "-c", "%u:%g", "/home/user/owned-by-root");
+        b.Config["mounts"]!.AsArray().Add(TestBundle.Mount("/home/user", "bind", host.Path, "bind", "idmap"));
         var r = b.Run();
         Assert.That(r.ExitCode, Is.Zero, r.ToString());
         Assert.That(r.Stdout, Is.EqualTo("0:0\n"), "the host's root is the container's through the joined maps (65534 without the id map)");
