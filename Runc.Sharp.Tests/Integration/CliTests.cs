@@ -197,6 +197,35 @@ public class CliTests
         Assert.That(f["linux"]!["seccomp"]!["archs"]!.AsArray().Select(a => a!.GetValue<string>()), Does.Contain("SCMP_ARCH_X86_64"));
     }
 
+    /// <summary>
+    /// Every field of runc 1.3.6's `features` (its output on this host, key by key), and what
+    /// runcs adds, each true here: no resctrl on this VM, set_mempolicy's modes, netDevices.
+    /// </summary>
+    [Test]
+    public void FeaturesHasRunc136sFieldsAndTellsTheTruthAboutTheNewOnes()
+    {
+        var f = JsonNode.Parse(Runcs("features").Stdout)!.AsObject();
+        string[] runc136 =
+        [
+            "ociVersionMin", "ociVersionMax", "hooks", "mountOptions", "linux", "annotations", "potentiallyUnsafeConfigAnnotations",
+            "linux.namespaces", "linux.capabilities", "linux.cgroup", "linux.seccomp", "linux.apparmor", "linux.selinux",
+            "linux.intelRdt", "linux.mountExtensions", "linux.cgroup.v1", "linux.cgroup.v2", "linux.cgroup.systemd",
+            "linux.cgroup.systemdUser", "linux.cgroup.rdma", "linux.seccomp.enabled", "linux.seccomp.actions",
+            "linux.seccomp.operators", "linux.seccomp.archs", "linux.seccomp.knownFlags", "linux.seccomp.supportedFlags",
+            "linux.apparmor.enabled", "linux.selinux.enabled", "linux.intelRdt.enabled", "linux.mountExtensions.idmap",
+            "linux.mountExtensions.idmap.enabled",
+        ];
+        foreach (var key in runc136)
+            Assert.That(key.Split('.').Aggregate((JsonNode?)f, (n, k) => n?[k]), Is.Not.Null, key);
+        var linux = f["linux"]!;
+        Assert.That(linux["intelRdt"]!["enabled"]!.GetValue<bool>(), Is.EqualTo(File.ReadAllText("/proc/self/mountinfo").Contains(" - resctrl ")));
+        Assert.That(linux["memoryPolicy"]!["modes"]!.AsArray().Select(m => m!.GetValue<string>()), Does.Contain("MPOL_WEIGHTED_INTERLEAVE").And.Contain("MPOL_BIND"));
+        Assert.That(linux["memoryPolicy"]!["flags"]!.AsArray().Select(m => m!.GetValue<string>()), Is.EquivalentTo(new[] { "MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES" }));
+        Assert.That(linux["netDevices"]!["enabled"]!.GetValue<bool>(), Is.True);
+        Assert.That(linux["mountExtensions"]!["idmap"]!["enabled"]!.GetValue<bool>(), Is.True);
+        Assert.That(f["potentiallyUnsafeConfigAnnotations"]!.AsArray(), Is.Empty, "runcs acts on no config annotation");
+    }
+
     [Test]
     public void HelpOfEveryCommand()
     {

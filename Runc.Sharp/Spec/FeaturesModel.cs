@@ -10,7 +10,8 @@ public sealed record Features(
     IReadOnlyList<string> Hooks,
     IReadOnlyList<string> MountOptions,
     LinuxFeatures Linux,
-    IReadOnlyDictionary<string, string> Annotations);
+    IReadOnlyDictionary<string, string> Annotations,
+    IReadOnlyList<string> PotentiallyUnsafeConfigAnnotations);
 
 public sealed record LinuxFeatures(
     IReadOnlyList<string> Namespaces,
