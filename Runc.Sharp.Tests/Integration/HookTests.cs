@@ -165,6 +165,37 @@ public class HookTests
         b.AssertNothingLeft(before);
     }
 
+    /// <summary>
+    /// runtime-spec 1.3, runc's next release: poststart runs once the user's process has
+    /// started (the pid in its state already runs the container's program, not runcs init), and
+    /// a failing poststart fails `start` with its error; the container is killed and ends stopped.
+    /// </summary>
+    [TestCase(0)]
+    [TestCase(3)]
+    public void PoststartRunsAfterTheProcessStartedAndItsFailureFailsStart(int exit)
+    {
+        using var log = new TempDir();
+        using var b = new TestBundle("sleep", "300");
+        var seen = Path.Combine(log.Path, "cmdline");
+        b.Config["hooks"] = new JsonObject
+        {
+            ["poststart"] = new JsonArray(Hook(log.Path, "poststart",
+                extra: $"pid=$(grep -o '\"pid\": *[0-9]*' {log.Path}/poststart.json | grep -o '[0-9]*$'); xargs -0 echo < /proc/$pid/cmdline > {seen}; exit {exit}")),
+        };
+        Assert.That(b.Create().ExitCode, Is.Zero);
+        var r = b.Runcs("start", b.Id);
+        Assert.That(File.ReadAllText(seen).Trim(), Is.EqualTo("sleep 300"), "the hook saw the container's program running");
+        if (exit == 0)
+        {
+            Assert.That(r.ExitCode, Is.Zero, r.ToString());
+            Assert.That(b.Status(), Is.EqualTo("running"));
+            return;
+        }
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.ToString());
+        Assert.That(r.Stderr, Does.Contain("poststart hook #0").And.Contain("exit status 3"), r.ToString());
+        LifecycleTests.WaitFor(() => b.Status() == "stopped");
+    }
+
     [Test]
     public void FailingPoststopIsOnlyAWarning()
     {
