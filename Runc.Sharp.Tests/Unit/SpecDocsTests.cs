@@ -21,8 +21,8 @@ public partial class SpecDocsTests
     private static string SpecDir([CallerFilePath] string here = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "spec"));
 
-    /// <summary>The placeholder spec/README.md uses to explain the notation.</summary>
-    private static readonly string[] Notation = ["Class.Method"];
+    /// <summary>The placeholders spec/ uses to explain the notation.</summary>
+    private static readonly string[] Notation = ["Class.Method", "Type.Member"];
 
     /// <summary>runcs, its tests, and .NET's own (`Path.GetFullPath`).</summary>
     private static readonly Type[] AllTypes =
