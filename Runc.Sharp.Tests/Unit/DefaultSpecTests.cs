@@ -77,7 +77,8 @@ public class DefaultSpecTests
             Assert.That(sys.Source, Is.EqualTo("/sys"));
             Assert.That(sys.Options, Does.Contain("rbind").And.Contain("ro"));
             Assert.That(MountOptions.IsBind(sys), Is.True);
-            Assert.That(s.Mounts!.Any(m => m.Destination == "/sys/fs/cgroup"), Is.False);
+            Assert.That(s.Mounts!.Single(m => m.Destination == "/sys/fs/cgroup").Options, Does.Contain("ro"),
+                "runc's ToRootless keeps the read-only cgroup mount, which covers the host's that the /sys rbind brings");
             Assert.That(s.Mounts!.SelectMany(m => m.Options ?? []).Any(o => o.StartsWith("gid=")), Is.False);
             // The rest is the example's.
             var example = DefaultSpec.Example();

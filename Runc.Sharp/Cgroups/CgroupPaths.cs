@@ -22,6 +22,17 @@ public static class CgroupPaths
         return result;
     }
 
+    /// <summary>The cgroups this process is in, one directory per hierarchy ("" for the unified one).</summary>
+    public static Dictionary<string, string> OfOwn(CgroupLayout layout, IReadOnlyDictionary<string, string> ownCgroups)
+    {
+        var result = new Dictionary<string, string>();
+        foreach (var (controller, mount) in layout.V1Mounts)
+            result[controller] = Join(mount, ownCgroups.GetValueOrDefault(controller, "/"), "/");
+        if (layout.UnifiedMount is { } unified)
+            result[""] = Join(unified, ownCgroups.GetValueOrDefault("", "/"), "/");
+        return result;
+    }
+
     private static string Join(string mount, string inner, string own)
     {
         var relative = inner.StartsWith('/') ? inner : own.TrimEnd('/') + "/" + inner;

@@ -40,17 +40,25 @@ public static class ContainerCgroups
 
     /// <summary>
     /// Rootless, runc's rule: without write access to the cgroups (none delegated to this
-    /// user) the container runs in no cgroup of its own; limits then cannot be applied,
-    /// which is an error naming them.
+    /// user) the container runs in no cgroup of its own; limits or a cgroupsPath then cannot
+    /// be honoured, which is an error naming them, in runc's words first. Without a pid
+    /// namespace of its own such a container cannot be killed whole: runc's warning.
     /// </summary>
-    public static FsCgroupManager ForRootless(FsCgroupManager planned, Spec.Linux? linux)
+    public static FsCgroupManager ForRootless(FsCgroupManager planned, Spec.Linux? linux, Action<string> warn)
     {
         var denied = planned.Paths.Values.Distinct().FirstOrDefault(d => !CgroupFiles.CanCreate(d));
         if (denied is null)
             return planned;
         if (LimitsIn(linux?.Resources) is { Count: > 0 } limits)
-            throw new RuncsException($"rootless container: cannot apply linux.resources.{string.Join(", linux.resources.", limits)}: " +
+            throw new RuncsException("rootless needs no limits + no cgrouppath when no permission is granted for cgroups: " +
+                $"cannot apply linux.resources.{string.Join(", linux.resources.", limits)}: " +
                 $"no write access to {denied} (delegate a cgroup to uid {Linux.Native.Libc.geteuid()}, or drop the limits)");
+        if (!string.IsNullOrEmpty(linux?.CgroupsPath))
+            throw new RuncsException($"unable to apply cgroup configuration: linux.cgroupsPath {linux.CgroupsPath}: mkdir {denied}: permission denied");
+        if (linux?.Namespaces?.Any(n => n.Type == "pid" && string.IsNullOrEmpty(n.Path)) != true)
+            warn("Creating a rootless container with no cgroup and no private pid namespace. " +
+                "Such configuration is strongly discouraged (as it is impossible to properly kill all container's processes) " +
+                "and will result in an error in a future runc version.");
         return new FsCgroupManager(new Dictionary<string, string>());
     }
 

@@ -39,7 +39,7 @@ public static class Creator
         var scope = ContainerCgroups.SystemdScopeFor(r.Id, spec.Linux, o.SystemdCgroup, o.IsRootless);
         var cgroups = ContainerCgroups.Plan(r.Id, spec.Linux?.CgroupsPath, scope);
         if (o.IsRootless)
-            cgroups = ContainerCgroups.ForRootless(cgroups, spec.Linux);
+            cgroups = ContainerCgroups.ForRootless(cgroups, spec.Linux, o.Warn);
         if (o.Store.Exists(r.Id))
             throw new RuncsException("container with given ID already exists");
         CreateChecks.CgroupUnused(cgroups);
@@ -105,8 +105,9 @@ public static class Creator
         var fifoPath = o.Store.FifoOf(r.Id);
         if (Libc.mkfifo(fifoPath, 0x192 /* 0622 */) != 0)
             throw SyscallException.FromLast("mkfifo", fifoPath);
-        var rootUid = IdMaps.HostIdOfRoot(spec.Linux?.UidMappings, 0);
-        var rootGid = IdMaps.HostIdOfRoot(spec.Linux?.GidMappings, 0);
+        // Without maps (a joined user namespace) the fifo stays runcs's user's until the init's maps are known.
+        var rootUid = IdMaps.HostIdOfRoot(spec.Linux?.UidMappings, Libc.geteuid());
+        var rootGid = IdMaps.HostIdOfRoot(spec.Linux?.GidMappings, Libc.getegid());
         if (Libc.fchownat(-100, fifoPath, rootUid, rootGid, 0) != 0)
             throw SyscallException.FromLast("chown", fifoPath);
         using var fifo = FileDescriptor.Open(fifoPath, O.PATH);
@@ -174,7 +175,8 @@ public static class Creator
             NewUserNamespace = spec.Linux?.Namespaces?.Any(n => n.Type == "user") == true,
             HostMountNamespace = hostMountNamespace,
             PrivateCgroupNamespace = namespaces.NewCgroupNamespace,
-            CgroupSources = ContainerCgroups.MountSources(cgroups.Paths),
+            // A rootless container without cgroups of its own lives in runcs's: it sees those, as with runc.
+            CgroupSources = ContainerCgroups.MountSources(cgroups.Paths.Count > 0 ? cgroups.Paths : CgroupPaths.OfOwn(CgroupLayout.Host, CgroupPaths.Own())),
             ExtraEnv = extraEnv,
         };
         using var idmaps = IdMapNamespaces.For(spec, denySetgroups: Libc.geteuid() != 0);
@@ -207,7 +209,8 @@ public static class Creator
             init = Launcher.Start(plan, childPid =>
             {
                 MoveNetDevices(spec.Linux, childPid);
-                if (JoinedUserNamespace(spec) is { } userns)
+                // Not root: the fifo is already the user's, and no other id is ours to give.
+                if (JoinedUserNamespace(spec) is { } userns && Libc.geteuid() == 0)
                     ChownForJoinedRoot(fifoPath, childPid, userns);
                 hookState = HookStates.Json(state, ContainerStatus.Created, childPid);
                 return config with { HookState = hookState };

@@ -64,7 +64,9 @@ public static class DefaultSpec
     /// <summary>
     /// runc's ToRootless: a user namespace mapping root to the caller, no network
     /// namespace, /sys bind-mounted (sysfs needs a network namespace the user owns), no
-    /// devpts gid option and no resources (no cgroup delegation assumed).
+    /// gid= or uid= mount options and no resources (no cgroup delegation assumed). The
+    /// read-only /sys/fs/cgroup stays: it covers the host's cgroup mounts that the /sys rbind
+    /// brings along (GHSA-m8cg-xc2p-r3fc).
     /// </summary>
     public static RuntimeSpec Rootless(uint uid, uint gid, bool cgroupNamespace = true)
     {
@@ -77,10 +79,8 @@ public static class DefaultSpec
         {
             if (m.Destination == "/sys")
                 mounts.Add(new Mount { Destination = "/sys", Type = "none", Source = "/sys", Options = ["rbind", "nosuid", "noexec", "nodev", "ro"] });
-            else if (m.Destination == "/sys/fs/cgroup")
-                continue;
             else
-                mounts.Add(m with { Options = m.Options?.Where(o => !o.StartsWith("gid=", StringComparison.Ordinal)).ToList() });
+                mounts.Add(m with { Options = m.Options?.Where(o => !o.StartsWith("gid=", StringComparison.Ordinal) && !o.StartsWith("uid=", StringComparison.Ordinal)).ToList() });
         }
         return spec with
         {
