@@ -32,9 +32,10 @@ restore() {
     find "$hugetlb" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null || true
     umount "$hugetlb" && rmdir "$hugetlb" 2>/dev/null || true
     # The kernel ends a hierarchy at an umount that finds no cgroup below its root; ones just
-    # removed may still be dying then, so it can take a later mount and umount.
+    # removed may still be dying then (pinned by zombies this VM's pid 1 reaps every 2 s or so),
+    # so it can take a later mount and umount.
     local tries=0 again
-    while awk '$1 == "hugetlb" && $2 != 0 { found = 1 } END { exit !found }' /proc/cgroups && [ $tries -lt 5 ]; do
+    while awk '$1 == "hugetlb" && $2 != 0 { found = 1 } END { exit !found }' /proc/cgroups && [ $tries -lt 20 ]; do
       sleep 1
       again=$(mktemp -d)
       mount -t cgroup -o hugetlb cgroup "$again" && umount "$again"
