@@ -31,18 +31,21 @@ restore() {
     sleep 0.5
     find "$hugetlb" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null || true
     umount "$hugetlb" && rmdir "$hugetlb" 2>/dev/null || true
-    # The kernel ends a hierarchy at an umount that finds no cgroup below its root; ones just
-    # removed may still be dying then (pinned by zombies this VM's pid 1 reaps every 2 s or so),
-    # so it can take a later mount and umount.
+    # The kernel ends a hierarchy once no cgroup below its root is left, dying ones included
+    # (zombies pin those until this VM's pid 1 reaps them, every 2 s or so): wait for that. A
+    # hierarchy whose last cgroup went after the umount ends only at a later umount.
+    hugetlb_alive() { awk '$1 == "hugetlb" && $2 != 0 { found = 1 } END { exit !found }' /proc/cgroups; }
     local tries=0 again
-    while awk '$1 == "hugetlb" && $2 != 0 { found = 1 } END { exit !found }' /proc/cgroups && [ $tries -lt 20 ]; do
+    while hugetlb_alive && [ $tries -lt 20 ]; do
       sleep 1
-      again=$(mktemp -d)
-      mount -t cgroup -o hugetlb cgroup "$again" && umount "$again"
-      rmdir "$again"
       tries=$((tries + 1))
+      if [ $tries -eq 10 ] && hugetlb_alive; then
+        again=$(mktemp -d)
+        mount -t cgroup -o hugetlb cgroup "$again" && umount "$again"
+        rmdir "$again"
+      fi
     done
-    if awk '$1 == "hugetlb" && $2 != 0 { found = 1 } END { exit !found }' /proc/cgroups; then
+    if hugetlb_alive; then
       echo "bench: the v1 hugetlb hierarchy outlived the bench (a cgroup in it could not be removed)" >&2
     fi
   fi
