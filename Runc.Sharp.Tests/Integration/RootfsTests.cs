@@ -21,6 +21,21 @@ public class RootfsTests
         Assert.That(r.Stdout, Does.Contain("/proc/self/fd\n/proc/self/fd/0\npts/ptmx\n"));
     }
 
+    /// <summary>runc's dev.bats "redundant default /dev/ptmx": a /dev/ptmx in linux.devices stays the link to the container's own pts/ptmx, with or without a user namespace.</summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public void ARedundantDevPtmxStaysTheLinkToPtsPtmx(bool userNamespace)
+    {
+        var r = RunShell("readlink /dev/ptmx; ls -lLn /dev/ptmx | awk '{print $1, $3, $4, $5, $6}'", b =>
+        {
+            if (userNamespace)
+                b.InUserNamespace();
+            b.Linux["devices"] = new JsonArray(new JsonObject { ["path"] = "/dev/ptmx", ["type"] = "c", ["major"] = 5, ["minor"] = 2 });
+        });
+        Assert.That(r.ExitCode, Is.Zero, r.ToString());
+        Assert.That(r.Stdout, Is.EqualTo("pts/ptmx\ncrw-rw-rw- 0 0 5, 2\n"), r.ToString());
+    }
+
     [Test]
     public void ConfiguredDevicesAreCreatedWithModeAndOwner()
     {

@@ -22,7 +22,11 @@ public static class DeviceNodes
     {
         var list = configured ?? [];
         for (int i = 0; i < list.Count; i++)
-            yield return (list[i], $"linux.devices[{i}]");
+        {
+            // /dev/ptmx is the symlink to pts/ptmx (CreateSymlinks), whatever the config lists, as runc.
+            if (Path.TrimEndingDirectorySeparator(list[i].Path ?? "") != "/dev/ptmx")
+                yield return (list[i], $"linux.devices[{i}]");
+        }
         foreach (var d in Defaults)
         {
             if (!list.Any(c => c.Path == d.Path))
