@@ -36,7 +36,7 @@ public sealed class IdMapNamespaces : IDisposable
                     ? (mounts[i].UidMappings, mounts[i].GidMappings, $"mounts[{i}]")
                     : (spec.Linux?.UidMappings, spec.Linux?.GidMappings, "linux");
                 // The container's maps are those of the user namespace it joins: map through that one.
-                if (uids is not { Count: > 0 } && JoinedUserNamespace(spec) is { } joined)
+                if (uids is not { Count: > 0 } && NamespacePlan.JoinedPath(spec.Linux, "user") is { } joined)
                 {
                     made._fds.Add((i, OpenJoined(joined, i)));
                     continue;
@@ -54,9 +54,6 @@ public sealed class IdMapNamespaces : IDisposable
                 made.Dispose();
         }
     }
-
-    private static string? JoinedUserNamespace(RuntimeSpec spec) =>
-        spec.Linux?.Namespaces?.FirstOrDefault(n => n.Type == "user" && !string.IsNullOrEmpty(n.Path))?.Path;
 
     private static FileDescriptor OpenJoined(string path, int mount)
     {

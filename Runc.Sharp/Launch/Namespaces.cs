@@ -38,6 +38,10 @@ public sealed record NamespacePlan(ulong CloneFlags, bool NewCgroupNamespace, IR
         return new NamespacePlan(clone, cgroup, joins);
     }
 
+    /// <summary>The path of the <paramref name="type"/> namespace the config joins, or null where it makes one or none.</summary>
+    public static string? JoinedPath(Spec.Linux? linux, string type) =>
+        linux?.Namespaces?.FirstOrDefault(n => n.Type == type && !string.IsNullOrEmpty(n.Path))?.Path;
+
     public bool NewUser => (CloneFlags & Clone.NEWUSER) != 0;
     public bool NewPid => (CloneFlags & Clone.NEWPID) != 0;
 }

@@ -87,13 +87,9 @@ public static class CreateChecks
         if (wanted is null || BitList.Count(wanted) == 0)
             return;
         var onlineText = File.Exists(onlineFile) ? File.ReadAllText(onlineFile).Trim() : "0";
-        var online = BitList.TryParse(onlineText, Known.MemoryPolicyNodes) ?? [];
-        for (int node = 0; node < Known.MemoryPolicyNodes; node++)
-        {
-            bool isOnline = node / 8 < online.Length && (online[node / 8] & (1 << (node % 8))) != 0;
-            if ((wanted[node / 8] & (1 << (node % 8))) != 0 && !isOnline)
-                throw new ConfigError($"{SpecReader.ConfigFileName}: linux.memoryPolicy.nodes: node {node} is not online on this host (online: {onlineText})");
-        }
+        var online = BitList.Members(BitList.TryParse(onlineText, Known.MemoryPolicyNodes) ?? []).ToHashSet();
+        foreach (var node in BitList.Members(wanted).Where(n => !online.Contains(n)))
+            throw new ConfigError($"{SpecReader.ConfigFileName}: linux.memoryPolicy.nodes: node {node} is not online on this host (online: {onlineText})");
     }
 
     /// <summary>The runtime-spec defines no personality flag yet; runc warns and goes on, in these words.</summary>

@@ -72,14 +72,10 @@ public static class Creator
     {
         if (linux?.NetDevices is not { Count: > 0 } devices)
             return;
-        var joined = linux.Namespaces?.FirstOrDefault(n => n.Type == "network" && !string.IsNullOrEmpty(n.Path))?.Path;
-        using var netns = FileDescriptor.Open(joined ?? $"/proc/{initPid.ToString(CultureInfo.InvariantCulture)}/ns/net", O.RDONLY);
+        using var netns = FileDescriptor.Open(NamespacePlan.JoinedPath(linux, "network") ?? $"/proc/{initPid.ToString(CultureInfo.InvariantCulture)}/ns/net", O.RDONLY);
         foreach (var (name, device) in devices)
             NetDevices.Move(name, device?.Name, netns.Value, $"linux.netDevices.{name}");
     }
-
-    private static string? JoinedUserNamespace(RuntimeSpec spec) =>
-        spec.Linux?.Namespaces?.FirstOrDefault(n => n.Type == "user" && !string.IsNullOrEmpty(n.Path))?.Path;
 
     /// <summary>
     /// exec.fifo is opened by the init as its user namespace's root, which for a joined
@@ -210,7 +206,7 @@ public static class Creator
             {
                 MoveNetDevices(spec.Linux, childPid);
                 // Not root: the fifo is already the user's, and no other id is ours to give.
-                if (JoinedUserNamespace(spec) is { } userns && Libc.geteuid() == 0)
+                if (NamespacePlan.JoinedPath(spec.Linux, "user") is { } userns && Libc.geteuid() == 0)
                     ChownForJoinedRoot(fifoPath, childPid, userns);
                 hookState = HookStates.Json(state, ContainerStatus.Created, childPid);
                 return config with { HookState = hookState };

@@ -18,5 +18,9 @@ public static class BitList
         return mask;
     }
 
+    /// <summary>The numbers whose bits are set, in order.</summary>
+    public static IEnumerable<int> Members(byte[] mask) =>
+        Enumerable.Range(0, mask.Length * 8).Where(b => (mask[b / 8] & (1 << (b % 8))) != 0);
+
     public static int Count(byte[] mask) => mask.Sum(b => System.Numerics.BitOperations.PopCount(b));
 }
