@@ -95,10 +95,13 @@ public sealed unsafe class Executable
             const int X_OK = 1, AT_EACCESS = 0x200;
             if (Libc.fstatat(-100, path, &st, 0) != 0 || (st.Mode & 0xF000) != 0x8000)
                 return false;
+            // ENOSYS, or EPERM (access(2) never answers that: a seccomp profile older than
+            // faccessat2 refusing it), is no answer: ask access(2), and failing that leave it to execve.
+            static bool NoAnswer(long r) => r != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() is Errno.ENOSYS or Errno.EPERM;
             long r = Libc.syscall(Sys.faccessat2, -100, (long)p, X_OK, AT_EACCESS, 0, 0);
-            if (r != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Errno.ENOSYS)
+            if (NoAnswer(r))
                 r = Libc.syscall(Sys.access, (long)p, X_OK, 0, 0, 0, 0);
-            return r == 0;
+            return NoAnswer(r) ? (st.Mode & 0x49 /* any x bit */) != 0 : r == 0;
         }
     }
 
